@@ -1,0 +1,55 @@
+# Every target goes through the CLI (`python -m codegen ...`); CI calls `make test`.
+PY     := .venv/bin/python
+SPEC   ?= spec/openapi.yaml
+OUT    ?= generated
+PORT   ?= 8000
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install generate check lint test golden run serve contract-test sdk bench lock clean
+
+install: .venv/.installed
+
+.venv/.installed: requirements.lock
+	python3 -m venv .venv
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	.venv/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	touch $@
+
+lock:  ## re-resolve pinned versions from pyproject.toml into requirements.lock
+	uv lock && uv export --quiet --no-hashes --no-header --all-groups --format requirements-txt > requirements.lock && rm -f uv.lock
+
+generate: install
+	$(PY) -m codegen generate $(SPEC) --out $(OUT)
+
+check: install
+	$(PY) -m codegen check $(SPEC) --out $(OUT)
+
+lint: install
+	.venv/bin/ruff check codegen $(OUT) app tests bench
+	.venv/bin/ruff format --check codegen $(OUT) app tests bench
+	.venv/bin/mypy codegen $(OUT) app bench
+
+test: lint check
+	$(PY) -m pytest
+
+golden: install  ## rewrite the golden files from the current generator (review the diff!)
+	UPDATE_GOLDEN=1 $(PY) -m pytest tests/codegen/test_golden.py -q
+
+run: generate
+	$(PY) -m app --port $(PORT)
+
+serve: generate
+	.venv/bin/gunicorn "app.main:build_app()" --factory --worker-class uvicorn.workers.UvicornWorker \
+		--bind 127.0.0.1:$(PORT) --forwarded-allow-ips='*'
+
+contract-test: generate
+	$(PY) -m tests.contract.run
+
+sdk: generate
+	@echo "make sdk: client SDKs are not generated yet (issue 4)" >&2; exit 2
+
+bench: install
+	$(PY) bench/generator.py
+
+clean:
+	rm -rf .venv .bench reports dist .mypy_cache .ruff_cache .pytest_cache

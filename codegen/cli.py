@@ -1,0 +1,107 @@
+"""Command line: `python -m codegen generate|check SPEC --out DIR`.
+
+Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .diagnostics import Diagnostic, SpecError
+from .pipeline import Options, generate, render_package
+from .write import WriteError, drifted
+
+EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m codegen",
+        description="Generate a typed FastAPI server package from an OpenAPI 3.1 (or 3.0) contract.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, summary in (
+        ("generate", "write the package for SPEC into --out (a no-op when nothing changed)"),
+        ("check", "exit 1 and list stale files when --out differs from what SPEC generates"),
+    ):
+        sub = commands.add_parser(name, help=summary, description=summary)
+        sub.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+        sub.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            metavar="DIR",
+            help="the package folder to write; its name is the package name",
+        )
+        sub.add_argument(
+            "--lenient",
+            action="store_true",
+            help="turn recoverable spec errors (3.0 syntax in 3.1, bad defaults, unknown keys) into warnings",
+        )
+        sub.add_argument(
+            "--allow-remote-refs",
+            action="store_true",
+            help="allow $refs to http(s) URLs (refused by default)",
+        )
+        if name == "generate":
+            sub.add_argument("--force", action="store_true", help="regenerate even if nothing changed")
+    return parser
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.render(), file=sys.stderr)
+
+
+def _check_package_name(out: Path) -> str | None:
+    name = out.resolve().name
+    if not name.isidentifier() or not name.isascii():
+        return f"--out {out}: the folder name {name!r} must be a Python identifier (it is the package name)"
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    problem = _check_package_name(args.out)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    started = time.perf_counter()
+    try:
+        if args.command == "generate":
+            changed, diagnostics = generate(args.spec, args.out, options, force=args.force)
+            _report(diagnostics)
+            elapsed = time.perf_counter() - started
+            state = "generated" if changed else "up to date"
+            print(f"{args.out}: {state} ({elapsed:.2f}s)", file=sys.stderr)
+            return EXIT_OK
+        staging, diagnostics = render_package(args.spec, args.out, options)
+        try:
+            stale = drifted(staging, args.out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        _report(diagnostics)
+        if stale:
+            print(
+                f"{args.out} is out of date with {args.spec}; run `make generate`. Stale files:",
+                file=sys.stderr,
+            )
+            for name in stale:
+                print(f"  {args.out / name}", file=sys.stderr)
+            return EXIT_DRIFT
+        print(f"{args.out}: up to date", file=sys.stderr)
+        return EXIT_OK
+    except SpecError as exc:
+        _report(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+        print(f"{args.spec}: {errors} error(s); nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except WriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID

@@ -1,0 +1,393 @@
+"""Load a spec: read YAML or JSON, follow relative file `$ref`s, and bundle everything into one document.
+
+The bundled document has only local refs (`#/...`). Schemas that live in other files become entries of
+`components/schemas` (named after the file, or the pointer's last token); any other referenced object
+(path items, parameters, responses) is inlined where it was referenced. A :class:`SourceMap` translates
+any pointer in the bundled document back to `FILE:LINE:COL` in the file the text came from, composing a
+file's YAML node tree only when a location is first asked for (the fast C loader is used otherwise).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from .diagnostics import Diagnostics, Location, SpecError, join_pointer, split_pointer
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """YAML with JSON's data model: dates stay strings and only true/false are booleans (as in YAML 1.2,
+    which is what OpenAPI tools in other languages read). YAML 1.1 would turn `2024-01-01` into a date and
+    an enum value `no` into False."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regex)
+        for tag, regex in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NODES = 2_000_000
+MAX_DEPTH = 400
+
+
+@dataclass
+class _File:
+    path: Path
+    text: str
+    data: Any
+    _nodes: yaml.Node | None = None
+
+    def node(self) -> yaml.Node | None:
+        if self._nodes is None:
+            try:
+                self._nodes = yaml.compose(self.text, Loader=_Loader)
+            except yaml.YAMLError:
+                return None
+        return self._nodes
+
+
+@dataclass
+class SourceMap:
+    """Maps pointers of the bundled document to the file and pointer their text came from."""
+
+    files: dict[Path, _File]
+    origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
+
+    def origin(self, pointer: str) -> tuple[Path, str]:
+        tokens = split_pointer(pointer)
+        for cut in range(len(tokens), -1, -1):
+            prefix = join_pointer("", *tokens[:cut])
+            if prefix in self.origins:
+                path, base = self.origins[prefix]
+                return path, join_pointer(base, *tokens[cut:])
+        root = next(iter(self.files))
+        return root, pointer
+
+    def locate(self, pointer: str) -> Location:
+        path, file_pointer = self.origin(pointer)
+        source = self.files[path]
+        node = source.node()
+        line, col = _position(node, split_pointer(file_pointer))
+        return Location(_display_path(path), line, col, pointer)
+
+
+def _display_path(path: Path) -> Path:
+    """The path as a person would type it from here: relative when that is shorter."""
+    relative = Path(os.path.relpath(path))
+    return relative if len(str(relative)) < len(str(path)) else path
+
+
+def _position(node: yaml.Node | None, tokens: list[str]) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest node reachable along `tokens`."""
+    if node is None:
+        return 1, 1
+    best = node
+    for token in tokens:
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == token:
+                    # point at the key for scalars (where a person looks), at the value for blocks
+                    nxt = value if not isinstance(value, yaml.ScalarNode) else key
+                    best = key
+                    node = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
+            nxt = node = node.value[int(token)]
+            best = nxt
+        if nxt is None:
+            break
+        best = nxt
+    return best.start_mark.line + 1, best.start_mark.column + 1
+
+
+@dataclass
+class LoadedSpec:
+    """A spec read from disk and bundled into one document with local refs only."""
+
+    document: dict[str, Any]
+    root: Path
+    source_map: SourceMap
+    digest: str
+
+    @property
+    def files(self) -> list[Path]:
+        return list(self.source_map.files)
+
+    def locate(self, pointer: str) -> Location:
+        return self.source_map.locate(pointer)
+
+
+def read_document(path: Path) -> tuple[str, Any]:
+    """Parse one YAML or JSON file; YAML aliases are refused (they are how alias bombs work)."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return text, json.loads(text)
+    # YAML aliases load as shared objects, so an alias bomb costs nothing here; the walk that follows
+    # counts every visit and stops at MAX_NODES, which bounds the expansion.
+    return text, yaml.load(text, Loader=_Loader)
+
+
+class _Bundler:
+    def __init__(self, root: Path, diagnostics: Diagnostics, allow_remote: bool) -> None:
+        self.root = root
+        self.base_dir = root.parent.resolve()
+        self.diagnostics = diagnostics
+        self.allow_remote = allow_remote
+        self.files: dict[Path, _File] = {}
+        self.origins: dict[str, tuple[Path, str]] = {"": (root, "")}
+        self.schema_names: dict[tuple[Path, str], str] = {}
+        self.new_schemas: dict[str, Any] = {}
+        self.inlining: list[tuple[Path, str]] = []
+        self.placed: set[str] = set()
+        self.nodes = 0
+
+    def load(self, path: Path, pointer_for_errors: str) -> _File | None:
+        path = path.resolve()
+        if path in self.files:
+            return self.files[path]
+        try:
+            text, data = read_document(path)
+        except (OSError, ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            self.diagnostics.error("load", pointer_for_errors, f"cannot read {path.name}: {_reason(exc)}")
+            return None
+        self.files[path] = _File(path, text, data)
+        return self.files[path]
+
+    def bundle(self) -> dict[str, Any]:
+        root_file = self.load(self.root, "")
+        if root_file is None:
+            raise SpecError(self.diagnostics.items)
+        document = root_file.data
+        if not isinstance(document, dict):
+            self.diagnostics.error("load", "", "the document must be a mapping (an OpenAPI object)")
+            raise SpecError(self.diagnostics.items)
+        self.origins[""] = (root_file.path, "")
+        # component schemas first, so a schema file referenced from components keeps that component's name
+        schemas = (
+            document.get("components", {}).get("schemas")
+            if isinstance(document.get("components"), dict)
+            else None
+        )
+        if isinstance(schemas, dict):
+            for name, value in schemas.items():
+                if isinstance(value, dict) and isinstance(value.get("$ref"), str):
+                    target = self._external_target(root_file.path, value["$ref"])
+                    if target is not None:
+                        self.schema_names.setdefault(target, name)
+        self._walk(document, root_file.path, "", "", in_schema=False, depth=0)
+        if self.new_schemas:
+            components = document.setdefault("components", {})
+            components.setdefault("schemas", {}).update(self.new_schemas)
+        return document
+
+    def _external_target(self, base: Path, ref: str) -> tuple[Path, str] | None:
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        return (base.parent / unquote(parts.path)).resolve(), unquote(parts.fragment)
+
+    def _walk(
+        self, node: Any, file: Path, file_ptr: str, out_ptr: str, *, in_schema: bool, depth: int
+    ) -> Any:
+        """Rewrite refs under `node` (which came from `file` at `file_ptr`); returns the node to keep."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES or depth > MAX_DEPTH:
+            self.diagnostics.error("load", out_ptr, "the document is too large or too deeply nested")
+            raise SpecError(self.diagnostics.items)
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                return self._ref(node, ref, file, file_ptr, out_ptr, in_schema=in_schema, depth=depth)
+            for key in list(node):
+                if isinstance(key, str) and key.startswith("x-"):
+                    continue  # vendor extensions are opaque: their refs may name docs or code samples
+                child_schema = in_schema or key in ("schema", "schemas")
+                node[key] = self._walk(
+                    node[key],
+                    file,
+                    join_pointer(file_ptr, key),
+                    join_pointer(out_ptr, key),
+                    in_schema=child_schema,
+                    depth=depth + 1,
+                )
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                node[index] = self._walk(
+                    item,
+                    file,
+                    join_pointer(file_ptr, index),
+                    join_pointer(out_ptr, index),
+                    in_schema=in_schema,
+                    depth=depth + 1,
+                )
+        return node
+
+    def _ref(
+        self,
+        node: dict[str, Any],
+        ref: str,
+        file: Path,
+        file_ptr: str,
+        out_ptr: str,
+        *,
+        in_schema: bool,
+        depth: int,
+    ) -> Any:
+        ref_ptr = join_pointer(out_ptr, "$ref")
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc:
+            if not self.allow_remote:
+                self.diagnostics.error(
+                    "remote-ref", ref_ptr, f"remote $ref {ref!r} refused (pass --allow-remote-refs)"
+                )
+            else:
+                self.diagnostics.error("remote-ref", ref_ptr, f"remote $ref {ref!r} cannot be fetched")
+            return node
+        if not parts.path:
+            if file == self.root.resolve():
+                # a local ref of the root document: already right; siblings of $ref are walked too
+                for key in list(node):
+                    if key != "$ref":
+                        node[key] = self._walk(
+                            node[key],
+                            file,
+                            join_pointer(file_ptr, key),
+                            join_pointer(out_ptr, key),
+                            in_schema=in_schema,
+                            depth=depth + 1,
+                        )
+                return node
+            target = (file, unquote(parts.fragment))
+        else:
+            target = ((file.parent / unquote(parts.path)).resolve(), unquote(parts.fragment))
+            if not _is_within(target[0], self.base_dir):
+                self.diagnostics.error(
+                    "ref-outside", ref_ptr, f"$ref {ref!r} leaves the spec's folder; refused"
+                )
+                return node
+        source = self.load(target[0], ref_ptr)
+        if source is None:
+            return node
+        value = _resolve_in(source.data, target[1])
+        if value is _MISSING:
+            self.diagnostics.error("ref", ref_ptr, f"$ref {ref!r} does not resolve")
+            return node
+        if in_schema or target in self.schema_names:
+            name = self.schema_names.get(target)
+            if name is None or (name not in self.new_schemas and name not in self.placed):
+                name = self._schema_name(target, name)
+                self.schema_names[target] = name
+                self.new_schemas[name] = None  # reserve before walking: schemas may recurse
+                schema_ptr = join_pointer("/components/schemas", name)
+                self.origins[schema_ptr] = (target[0], target[1])
+                self.new_schemas[name] = self._walk(
+                    copy.deepcopy(value), target[0], target[1], schema_ptr, in_schema=True, depth=0
+                )
+            if out_ptr == join_pointer("/components/schemas", name):
+                # `components/schemas/Name: {$ref: Name.yaml}`: the file becomes the component itself
+                self.origins[out_ptr] = (target[0], target[1])
+                self.placed.add(name)
+                return self.new_schemas.pop(name)
+            return {"$ref": "#/components/schemas/" + name}
+        if target in self.inlining:
+            self.diagnostics.error("ref-cycle", ref_ptr, f"$ref {ref!r} refers back to itself")
+            return node
+        self.inlining.append(target)
+        self.origins[out_ptr] = (target[0], target[1])
+        inlined = self._walk(
+            copy.deepcopy(value),
+            target[0],
+            target[1],
+            out_ptr,
+            in_schema=in_schema,
+            depth=depth + 1,
+        )
+        self.inlining.pop()
+        return inlined
+
+    def _schema_name(self, target: tuple[Path, str], preferred: str | None) -> str:
+        path, pointer = target
+        base = preferred or (split_pointer(pointer)[-1] if pointer else path.stem)
+        taken = set(self.new_schemas) | set(self._root_schema_names())
+        name, n = base, 2
+        while name in taken and preferred is None:
+            name, n = f"{base}{n}", n + 1
+        return name
+
+    def _root_schema_names(self) -> set[str]:
+        root = self.files[self.root.resolve()].data
+        comps = root.get("components") if isinstance(root, dict) else None
+        schemas = comps.get("schemas") if isinstance(comps, dict) else None
+        return set(schemas) if isinstance(schemas, dict) else set()
+
+
+_MISSING = object()
+
+
+def _resolve_in(data: Any, pointer: str) -> Any:
+    node = data
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"{exc.problem} at line {mark.line + 1}, column {mark.column + 1}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return str(exc)
+
+
+def load_spec(path: Path, diagnostics: Diagnostics, *, allow_remote: bool = False) -> LoadedSpec:
+    """Read `path` and every file it refers to; raise :class:`SpecError` if it cannot be read at all."""
+    path = Path(path)
+    if not path.is_file():
+        diagnostics.error("load", "", f"{path}: no such file")
+        raise SpecError(diagnostics.items)
+    bundler = _Bundler(path.resolve(), diagnostics, allow_remote)
+    document = bundler.bundle()
+    digest = hashlib.sha256()
+    for file in sorted(bundler.files):
+        digest.update(str(file.relative_to(bundler.base_dir)).encode())
+        digest.update(bundler.files[file].text.encode())
+    source_map = SourceMap(bundler.files, bundler.origins)
+    return LoadedSpec(document, path, source_map, digest.hexdigest())

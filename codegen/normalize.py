@@ -1,0 +1,119 @@
+"""Bring a document into OpenAPI 3.1 shape, once, before anything reads it.
+
+3.0 documents are accepted and rewritten: `nullable`, boolean `exclusiveMinimum`/`exclusiveMaximum`,
+schema `example`. A 3.1 document keeps what it says; with `--lenient`, 3.0-isms found in it are rewritten
+too (with a warning each) instead of failing validation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .diagnostics import Diagnostics, join_pointer
+
+SCHEMA_CHILD_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+SCHEMA_CHILD_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_CHILDREN = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
+
+
+def is_openapi_30(document: dict[str, Any]) -> bool:
+    return str(document.get("openapi", "")).startswith("3.0")
+
+
+def normalize(document: dict[str, Any], diagnostics: Diagnostics, *, from_30: bool) -> None:
+    """Rewrite `document` in place into 3.1 shape."""
+    if from_30:
+        document["openapi"] = "3.1.0"
+    for pointer, schema in iter_schemas(document):
+        _normalize_schema(schema, pointer, diagnostics, from_30=from_30)
+
+
+def iter_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every schema object in the document with its pointer (components, parameters, bodies...)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    _collect(document, "", found, in_schema=False)
+    return found
+
+
+def _collect(node: Any, pointer: str, found: list[tuple[str, dict[str, Any]]], *, in_schema: bool) -> None:
+    if isinstance(node, dict):
+        if in_schema:
+            found.append((pointer, node))
+            for key in SCHEMA_CHILDREN:
+                if key in node:
+                    _collect(node[key], join_pointer(pointer, key), found, in_schema=True)
+            for key in SCHEMA_CHILD_MAPS:
+                children = node.get(key)
+                if isinstance(children, dict):
+                    for name, child in children.items():
+                        _collect(child, join_pointer(pointer, key, name), found, in_schema=True)
+            for key in SCHEMA_CHILD_LISTS:
+                children = node.get(key)
+                if isinstance(children, list):
+                    for index, child in enumerate(children):
+                        _collect(child, join_pointer(pointer, key, index), found, in_schema=True)
+            return
+        for key, value in node.items():
+            if key == "schema":
+                _collect(value, join_pointer(pointer, key), found, in_schema=True)
+            elif key == "schemas" and isinstance(value, dict):
+                for name, child in value.items():
+                    _collect(child, join_pointer(pointer, key, name), found, in_schema=True)
+            elif key not in ("example", "examples", "default", "const", "enum"):
+                _collect(value, join_pointer(pointer, key), found, in_schema=False)
+    elif isinstance(node, list) and not in_schema:
+        for index, item in enumerate(node):
+            _collect(item, join_pointer(pointer, index), found, in_schema=False)
+
+
+def _normalize_schema(
+    schema: dict[str, Any], pointer: str, diagnostics: Diagnostics, *, from_30: bool
+) -> None:
+    def rewritten(keyword: str) -> None:
+        if not from_30:
+            diagnostics.error(
+                "openapi-30-keyword",
+                join_pointer(pointer, keyword),
+                f"`{keyword}` is OpenAPI 3.0 syntax in a 3.1 document",
+                recoverable=True,
+            )
+
+    if "nullable" in schema and isinstance(schema.get("nullable"), bool):
+        rewritten("nullable")
+        nullable = schema.pop("nullable")
+        if nullable:
+            _make_nullable(schema)
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(schema.get(bound), bool):
+            rewritten(bound)
+            if schema.pop(bound) and limit in schema:
+                schema[bound] = schema.pop(limit)
+    if from_30 and "example" in schema and "examples" not in schema:
+        schema["examples"] = [schema.pop("example")]
+
+
+def _make_nullable(schema: dict[str, Any]) -> None:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        schema["type"] = [kind, "null"]
+    elif isinstance(kind, list):
+        if "null" not in kind:
+            kind.append("null")
+    else:
+        inner = {k: schema.pop(k) for k in list(schema) if k not in ("description", "title", "default")}
+        schema["anyOf"] = [inner, {"type": "null"}]
+        return
+    if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+        schema["enum"].append(None)

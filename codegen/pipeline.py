@@ -1,0 +1,126 @@
+"""The generator, start to end: load -> validate -> normalise -> parse -> render -> stage (formatted).
+
+`render_package` returns a formatted staging folder; `generate` swaps it into place, `check` compares it.
+An unchanged spec (same files, same generator) makes `generate` a no-op without parsing anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import Diagnostic, Diagnostics, SpecError
+from .loader import LoadedSpec, load_spec
+from .normalize import is_openapi_30, normalize
+from .parse import parse_api
+from .render import server
+from .render.models import render_models
+from .render.server import render_server
+from .validate import validate
+from .write import digest_tree, format_python, read_manifest, stage, swap_into_place, write_manifest
+
+
+@dataclass(frozen=True)
+class Options:
+    lenient: bool = False
+    allow_remote_refs: bool = False
+
+
+def generator_fingerprint() -> str:
+    """Changes whenever the generator's code or templates change, so a cached output is never stale."""
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".jinja") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_and_validate(spec_path: Path, options: Options) -> tuple[LoadedSpec, Diagnostics]:
+    diagnostics = Diagnostics(lenient=options.lenient)
+    try:
+        spec = load_spec(spec_path, diagnostics, allow_remote=options.allow_remote_refs)
+    except SpecError:
+        raise SpecError(diagnostics.items) from None
+    document = spec.document
+    from_30 = is_openapi_30(document)
+    if from_30:
+        validate(document, diagnostics, openapi_30=True)
+    normalize(document, diagnostics, from_30=from_30)
+    if not from_30:
+        validate(document, diagnostics, openapi_30=False)
+    located = [dataclasses.replace(d, location=spec.locate(d.pointer)) for d in diagnostics.items]
+    diagnostics.items = located
+    diagnostics.raise_if_errors()
+    return spec, diagnostics
+
+
+def render_package(spec_path: Path, out: Path, options: Options) -> tuple[Path, list[Diagnostic]]:
+    """Generate into a formatted staging folder beside `out`; the caller swaps or compares it."""
+    spec, diagnostics = load_and_validate(spec_path, options)
+    api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
+    header_vars = {"source": spec_path.as_posix(), "digest": spec.digest}
+    header = server.environment().get_template("header.jinja").render(**header_vars)
+    files = render_server(api, header_vars)
+    files["models.py"] = render_models(api, header.rstrip("\n"))
+    staging = stage(files, out)
+    try:
+        format_python(staging)
+        write_manifest(staging, _manifest(spec, spec_path))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, diagnostics.items
+
+
+def _manifest(spec: LoadedSpec, spec_path: Path) -> dict[str, object]:
+    base = spec.root.resolve().parent
+    return {
+        "generator": generator_fingerprint(),
+        "spec": spec_path.as_posix(),
+        "spec_digest": spec.digest,
+        "spec_files": sorted(p.relative_to(base).as_posix() for p in spec.files),
+    }
+
+
+def up_to_date(spec_path: Path, out: Path) -> bool:
+    """True when `out` was generated from these very spec files by this very generator, untouched."""
+    manifest = read_manifest(out)
+    if manifest is None or manifest.get("generator") != generator_fingerprint():
+        return False
+    if manifest.get("spec") != spec_path.as_posix():
+        return False
+    files = manifest.get("spec_files")
+    if not isinstance(files, list):
+        return False
+    base = spec_path.resolve().parent
+    digest = hashlib.sha256()
+    try:
+        for name in sorted(files):
+            digest.update(str(name).encode())
+            digest.update((base / str(name)).read_text(encoding="utf-8").encode())
+    except OSError:
+        return False
+    if digest.hexdigest() != manifest.get("spec_digest"):
+        return False
+    return digest_tree(out) == manifest.get("files")
+
+
+def generate(
+    spec_path: Path, out: Path, options: Options, *, force: bool = False
+) -> tuple[bool, list[Diagnostic]]:
+    """Write the package to `out`. Returns (changed, diagnostics); raises SpecError on an invalid spec."""
+    if not force and up_to_date(spec_path, out):
+        return False, []
+    staging, diagnostics = render_package(spec_path, out, options)
+    try:
+        swap_into_place(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return True, diagnostics

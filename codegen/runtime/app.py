@@ -1,0 +1,106 @@
+"""Build the FastAPI app from the generated operations and the app's implementations.
+
+The app is a real FastAPI instance: middleware, lifespan, exception handlers, `dependency_overrides` and
+TestClient all work as FastAPI users expect. What differs is routing and request handling, which are
+compiled from the contract (see `operation` and `routing`), and the OpenAPI document, which is the
+hand-written contract itself rather than one FastAPI reconstructs from Python types.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .errors import DEFAULT_SHAPE, ErrorShape
+from .operation import Endpoint, Operation, problem_response
+from .routing import PathRoute, specificity
+from .security import Authenticator, Scheme
+
+logger = logging.getLogger("contract")
+
+
+def is_implemented(implementation: Any, interface: type, method: str) -> bool:
+    """False when `method` is missing or still the interface's own stub."""
+    if implementation is None:
+        return False
+    cls = implementation if inspect.isclass(implementation) else type(implementation)
+    found = getattr(cls, method, None)
+    return found is not None and found is not getattr(interface, method, None)
+
+
+def build_app(
+    *,
+    title: str,
+    version: str,
+    contract: Callable[[], dict[str, Any]],
+    tags: Sequence[tuple[str, type, Sequence[Operation]]],
+    implementations: Mapping[str, Any],
+    schemes: Sequence[Scheme],
+    verifiers: Mapping[str, Callable[..., Any] | None],
+    fastapi_kwargs: Mapping[str, Any],
+) -> FastAPI:
+    """A FastAPI app serving `tags` (name, interface, operations) with `implementations` by tag name."""
+    from fastapi_offline import FastAPIOffline
+
+    app = FastAPIOffline(title=title, version=version, **dict(fastapi_kwargs))
+    app.openapi = contract  # type: ignore[method-assign]
+    scheme_map = {s.name: s for s in schemes}
+    routes: dict[str, dict[str, Any]] = {}
+    default_404 = DEFAULT_SHAPE
+    for tag, interface, operations in tags:
+        impl = implementations.get(tag)
+        for op in operations:
+            implemented = impl if is_implemented(impl, interface, op.handler) else None
+            auth = Authenticator(op.security, scheme_map, dict(verifiers)) if op.security else None
+            shapes = {shape.status: shape for shape in op.shapes}
+            endpoint = Endpoint(op, implemented, auth, shapes)
+            routes.setdefault(op.path, {})[op.method] = endpoint
+            if 404 in shapes and default_404 is DEFAULT_SHAPE:
+                default_404 = shapes[404]
+    for path in sorted(routes, key=specificity):
+        app.router.routes.append(PathRoute(path, routes[path], _not_allowed))
+    _install_error_handlers(app, default_404)
+    return app
+
+
+def _not_allowed(allow: Sequence[str]) -> Response:
+    return problem_response(
+        DEFAULT_SHAPE,
+        405,
+        "Method Not Allowed",
+        "This path does not accept that method.",
+        headers={"Allow": ", ".join(allow)},
+    )
+
+
+def _install_error_handlers(app: FastAPI, not_found: ErrorShape) -> None:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404:
+            return problem_response(not_found, 404, "Not Found", "No operation has this path.")
+        headers = dict(exc.headers or {})
+        return problem_response(DEFAULT_SHAPE, exc.status_code, "Error", str(exc.detail), headers=headers)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            {
+                "type": "about:blank",
+                "title": "Internal Server Error",
+                "status": 500,
+                "detail": "The server failed to answer.",
+            },
+            status_code=500,
+            media_type="application/problem+json",
+        )
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)

@@ -1,0 +1,73 @@
+"""Errors a handler raises, and the problem bodies the generated layer writes itself."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+class ApiError(Exception):
+    """Base of the generated exceptions: one class per declared (status, body) pair of the contract.
+
+    Raise one from a handler and the client gets its status, its media type and its body serialised
+    by the declared schema. Raising one the operation does not declare is a contract violation (500).
+    """
+
+    STATUS: ClassVar[int | None] = None  # None: a range (4XX) or `default`, given per instance
+    MEDIA_TYPE: ClassVar[str | None] = None
+    HEADERS: ClassVar[dict[str, str]] = {}
+
+    def __init__(
+        self,
+        body: Any = None,
+        *,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.body = body
+        self.status = status if status is not None else (self.STATUS or 500)
+        self.headers = dict(headers or {})
+        super().__init__(f"{self.status} {type(self).__name__}")
+
+
+class ContractViolation(Exception):
+    """The handler did something its contract does not allow (an undeclared status or result type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorShape:
+    """What the contract declares for a status the generated layer answers itself (401, 422, ...)."""
+
+    status: int
+    media_type: str = "application/problem+json"
+    fields: frozenset[str] | None = None  # the problem fields the declared schema has; None: all
+
+
+DEFAULT_SHAPE = ErrorShape(0)
+PROBLEM_FIELDS = ("type", "title", "status", "detail", "instance", "errors")
+
+
+def problem_body(
+    shape: ErrorShape,
+    status: int,
+    title: str,
+    detail: str,
+    errors: Sequence[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """An RFC 9457 problem with only the members the declared schema has (all of them if it says none)."""
+    full: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors is not None:
+        full["errors"] = list(errors)
+    if shape.fields is None:
+        return full
+    body = {k: v for k, v in full.items() if k in shape.fields}
+    for alias in ("message", "error"):  # the two other common error shapes
+        if alias in shape.fields:
+            body[alias] = detail
+    return body

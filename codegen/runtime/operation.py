@@ -1,0 +1,503 @@
+"""One operation of the contract, compiled once at start-up into a fast request handler.
+
+The generated router modules declare each operation as data (`Operation`): where each parameter lives,
+the body's media types and types, every declared response. `Endpoint` turns that into the code that runs
+per request: one Pydantic validation for all parameters, one for the body (strict, straight from the JSON
+bytes), the handler call, and one serialisation of the result by the declared type. Nothing is inspected
+per request that could be decided at start-up, which is where the speed over plain FastAPI comes from.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import AsyncIterable, Callable, Iterable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from .errors import DEFAULT_SHAPE, ApiError, ContractViolation, ErrorShape, problem_body
+from .results import Result, ServerSentEvent
+from .security import Authenticator
+
+logger = logging.getLogger("contract")
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The operation's parameters: one model (aliases = wire names) and where each wire name lives."""
+
+    model: type[BaseModel]
+    path: tuple[str, ...] = ()
+    query: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    cookie: tuple[str, ...] = ()
+    arrays: frozenset[str] = frozenset()  # wire names of array parameters
+    unexploded: frozenset[str] = frozenset()  # arrays sent comma-separated
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    media_type: str
+    kind: str  # json, form, multipart, binary, text, event-stream, empty
+    type: Any = None  # the Python type of the body, or None for raw bytes/str/stream
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    name: str  # the handler argument
+    required: bool
+    contents: tuple[Content, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A declared response: status, body content and headers, and the result class that selects it."""
+
+    status: int | str
+    content: Content | None = None
+    headers: tuple[tuple[str, str, bool], ...] = ()  # (attribute, wire name, required)
+    result: type[Result] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    handler: str  # method name on the tag's handler interface
+    method: str
+    path: str
+    params: Params | None = None
+    body: Body | None = None
+    replies: tuple[Reply, ...] = ()
+    plain: bool = True  # the handler returns the body of the one success reply
+    errors: tuple[type[ApiError], ...] = ()
+    security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
+    shapes: tuple[ErrorShape, ...] = ()
+    validation: ErrorShape | None = None
+    max_body_bytes: int | None = None
+    adapters: dict[Any, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+
+class RequestInvalid(Exception):
+    def __init__(self, errors: list[dict[str, Any]], detail: str = "The request is not valid.") -> None:
+        self.errors = errors
+        self.detail = detail
+
+
+class Unsupported(Exception):
+    """415: a body whose media type the operation does not accept."""
+
+
+def _adapter(cache: dict[Any, TypeAdapter[Any]], tp: Any) -> TypeAdapter[Any]:
+    adapter = cache.get(tp)
+    if adapter is None:
+        adapter = cache[tp] = TypeAdapter(tp)
+    return adapter
+
+
+def _base_media(value: str | None) -> str:
+    return (value or "").split(";", 1)[0].strip().lower()
+
+
+def _media_matches(declared: str, actual: str) -> bool:
+    if declared in ("*/*", actual):
+        return True
+    if declared.endswith("/*"):
+        return actual.startswith(declared[:-1])
+    return False
+
+
+class Endpoint:
+    """The request handler of one operation, bound to an implementation and the app's verifiers."""
+
+    def __init__(
+        self,
+        operation: Operation,
+        implementation: Any,
+        authenticator: Authenticator | None,
+        error_shapes: dict[int, ErrorShape],
+    ) -> None:
+        self.op = operation
+        self.impl = implementation
+        self.auth = authenticator
+        self.shapes = error_shapes
+        self.adapters = operation.adapters
+        self.success = next((r for r in operation.replies if str(r.status).startswith("2")), None)
+        self.by_result = {r.result: r for r in operation.replies if r.result is not None}
+        self.declared_errors = tuple(operation.errors)
+        self.error_replies = {r.status: r for r in operation.replies if not str(r.status).startswith("2")}
+        self._factory: Callable[[Request, AsyncExitStack], Any] | None = None
+        self._is_async = False
+        if implementation is not None:
+            self._factory, self._is_async = self._compile_handler(implementation)
+        for content in self._all_contents():
+            if content.type is not None:
+                _adapter(self.adapters, content.type)
+
+    def _all_contents(self) -> list[Content]:
+        contents = [r.content for r in self.op.replies if r.content is not None]
+        if self.op.body is not None:
+            contents.extend(self.op.body.contents)
+        return contents
+
+    def _compile_handler(self, impl: Any) -> tuple[Callable[[Request, AsyncExitStack], Any], bool]:
+        if not inspect.isclass(impl):
+            method = getattr(impl, self.op.handler)
+
+            async def bound(request: Request, stack: AsyncExitStack) -> Any:
+                return method
+
+            return bound, inspect.iscoroutinefunction(method)
+        cls = impl
+        is_async = inspect.iscoroutinefunction(getattr(cls, self.op.handler))
+        init_params = [p for p in inspect.signature(cls.__init__).parameters.values() if p.name != "self"]
+        if not init_params or all(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in init_params):
+
+            async def plain(request: Request, stack: AsyncExitStack) -> Any:
+                return getattr(cls(), self.op.handler)
+
+            return plain, is_async
+        from fastapi.dependencies.utils import get_dependant, solve_dependencies
+
+        dependant = get_dependant(path=self.op.path, call=cls)
+        name = self.op.handler
+
+        async def injected(request: Request, stack: AsyncExitStack) -> Any:
+            # FastAPI closes yield-dependencies through these stacks; ours closes after the response
+            # is rendered, so a database session is still open while the result is serialised.
+            request.scope["fastapi_inner_astack"] = stack
+            request.scope["fastapi_function_astack"] = stack
+            solved = await solve_dependencies(
+                request=request,
+                dependant=dependant,
+                async_exit_stack=stack,
+                embed_body_fields=False,
+                dependency_overrides_provider=request.app,
+            )
+            if solved.errors:
+                raise RequestInvalid(
+                    [
+                        {
+                            "location": list(e.get("loc", ())),
+                            "message": e.get("msg", ""),
+                            "type": e.get("type", ""),
+                        }
+                        for e in solved.errors
+                    ]
+                )
+            if solved.background_tasks is not None:
+                request.state.background_tasks = solved.background_tasks
+            return getattr(cls(**solved.values), name)
+
+        return injected, is_async
+
+    # -- per request -------------------------------------------------------------------------------
+
+    async def __call__(self, request: Request, path_values: dict[str, str]) -> Response:
+        if self._factory is None:
+            return self.problem(501, "Not Implemented", f"{self.op.operation_id} is not implemented yet.")
+        try:
+            if self.auth is not None:
+                identity = await self.auth.authenticate(request)
+                if identity is None:
+                    return self.problem(
+                        401,
+                        "Unauthorized",
+                        "Missing or invalid credentials.",
+                        headers={"WWW-Authenticate": self.auth.challenge},
+                    )
+                request.state.security_scheme, request.state.principal = identity
+            kwargs = self.parse_params(request, path_values)
+            if self.op.body is not None:
+                value = await self.parse_body(request)
+                if value is not None or not self.op.body.required:
+                    kwargs[self.op.body.name] = value
+            async with AsyncExitStack() as stack:
+                method = await self._factory(request, stack)
+                if self._is_async:
+                    result = await method(**kwargs)
+                else:
+                    result = await run_in_threadpool(method, **kwargs)
+                response = self.render(result)
+            tasks = getattr(request.state, "background_tasks", None)
+            if tasks is not None:
+                response.background = tasks
+            return response
+        except ApiError as exc:
+            return self.render_error(exc)
+        except RequestInvalid as exc:
+            return self.invalid(exc)
+        except Unsupported as exc:
+            return self.problem(415, "Unsupported Media Type", str(exc))
+        except ContractViolation as exc:
+            logger.error("contract violation in %s: %s", self.op.operation_id, exc)
+            return self.problem(500, "Internal Server Error", "The server broke its contract.")
+
+    def parse_params(self, request: Request, path_values: dict[str, str]) -> dict[str, Any]:
+        spec = self.op.params
+        if spec is None:
+            return {}
+        raw: dict[str, Any] = dict(path_values) if spec.path else {}
+        if spec.query:
+            query = request.query_params
+            for name in spec.query:
+                if name in spec.arrays:
+                    values = query.getlist(name)
+                    if values:
+                        raw[name] = values[0].split(",") if name in spec.unexploded else values
+                elif name in query:
+                    raw[name] = query[name]
+        if spec.header:
+            headers = request.headers
+            for name in spec.header:
+                value = headers.get(name)
+                if value is not None:
+                    raw[name] = [v.strip() for v in value.split(",")] if name in spec.arrays else value
+        if spec.cookie:
+            cookies = request.cookies
+            for name in spec.cookie:
+                if name in cookies:
+                    raw[name] = cookies[name]
+        try:
+            model = spec.model.model_validate(raw)
+        except ValidationError as exc:
+            raise RequestInvalid(self._locate(exc, spec)) from None
+        return dict(model.__dict__)
+
+    def _locate(self, exc: ValidationError, spec: Params) -> list[dict[str, Any]]:
+        places = {**{n: "path" for n in spec.path}, **{n: "query" for n in spec.query}}
+        places.update({n: "header" for n in spec.header})
+        places.update({n: "cookie" for n in spec.cookie})
+        errors = []
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = list(error["loc"])
+            if loc and isinstance(loc[0], str):
+                loc.insert(0, places.get(loc[0], "query"))
+            errors.append({"location": loc, "message": error["msg"], "type": error["type"]})
+        return errors
+
+    async def parse_body(self, request: Request) -> Any:
+        body = self.op.body
+        assert body is not None
+        raw = await request.body()
+        media = _base_media(request.headers.get("content-type"))
+        if not raw and not media:
+            if body.required:
+                raise RequestInvalid(
+                    [
+                        {
+                            "location": ["body"],
+                            "message": "A request body is required.",
+                            "type": "missing",
+                        }
+                    ]
+                )
+            return None
+        content = next((c for c in body.contents if _media_matches(c.media_type, media)), None)
+        if content is None:
+            accepted = ", ".join(c.media_type for c in body.contents)
+            raise Unsupported(f"Content-Type {media or '(none)'!r} is not accepted here; send {accepted}.")
+        try:
+            if content.kind == "json":
+                if content.type is None:
+                    import json
+
+                    try:
+                        return json.loads(raw)
+                    except ValueError:
+                        raise RequestInvalid(
+                            [
+                                {
+                                    "location": ["body"],
+                                    "message": "Invalid JSON.",
+                                    "type": "json_invalid",
+                                }
+                            ]
+                        ) from None
+                return _adapter(self.adapters, content.type).validate_json(raw, strict=True)
+            if content.kind in ("form", "multipart"):
+                data: dict[str, Any] = {}
+                async with request.form() as form:
+                    for key in form:
+                        values = form.getlist(key)
+                        converted = [await v.read() if isinstance(v, UploadFile) else v for v in values]
+                        data[key] = converted if len(converted) > 1 else converted[0]
+                if content.type is None:
+                    return data
+                return _adapter(self.adapters, content.type).validate_python(data)
+            if content.kind in ("text", "event-stream"):
+                return raw.decode(errors="replace")
+            return raw
+        except ValidationError as exc:
+            errors = [
+                {
+                    "location": ["body", *error["loc"]],
+                    "message": error["msg"],
+                    "type": error["type"],
+                }
+                for error in exc.errors(include_url=False, include_input=False)
+            ]
+            raise RequestInvalid(errors) from None
+
+    # -- responses ---------------------------------------------------------------------------------
+
+    def render(self, result: Any) -> Response:
+        if self.op.plain:
+            reply = self.success
+            if reply is None:
+                raise ContractViolation("the operation declares no success response")
+            return self._reply(reply, result, {})
+        reply = self.by_result.get(type(result))
+        if reply is None:
+            raise ContractViolation(f"returned {type(result).__name__}, which the contract does not declare")
+        headers = {}
+        for attribute, wire, required in reply.headers:
+            value = getattr(result, attribute, None)
+            if value is None:
+                if required:
+                    raise ContractViolation(f"required response header {wire} is missing")
+                continue
+            headers[wire] = _header_value(value)
+        return self._reply(reply, getattr(result, "body", None), headers)
+
+    def _reply(self, reply: Reply, body: Any, headers: dict[str, str]) -> Response:
+        status = reply.status if isinstance(reply.status, int) else 200
+        content = reply.content
+        if content is None or content.kind == "empty":
+            return Response(status_code=status, headers=headers)
+        media = content.media_type
+        if content.kind == "json":
+            data = self._json(content.type, body)
+            return Response(data, status_code=status, headers=headers, media_type=media)
+        if content.kind == "event-stream":
+            return StreamingResponse(_sse(body), status_code=status, headers=headers, media_type=media)
+        if isinstance(body, str | bytes):
+            return Response(body, status_code=status, headers=headers, media_type=media)
+        return StreamingResponse(_chunks(body), status_code=status, headers=headers, media_type=media)
+
+    def _json(self, tp: Any, body: Any) -> bytes:
+        if tp is None:
+            import pydantic_core
+
+            return pydantic_core.to_json(body, by_alias=True)
+        if isinstance(tp, type) and issubclass(tp, BaseModel) and type(body) is tp:
+            return body.__pydantic_serializer__.to_json(body, by_alias=True)
+        adapter = _adapter(self.adapters, tp)
+        try:
+            value = adapter.validate_python(body, from_attributes=True)
+        except ValidationError as exc:
+            raise ContractViolation(f"the response body does not match its schema: {exc}") from None
+        return adapter.dump_json(value, by_alias=True)
+
+    def render_error(self, exc: ApiError) -> Response:
+        if not isinstance(exc, self.declared_errors):
+            logger.error(
+                "contract violation in %s: raised %s (%s), which the operation does not declare",
+                self.op.operation_id,
+                type(exc).__name__,
+                exc.status,
+            )
+            return self.problem(500, "Internal Server Error", "The server broke its contract.")
+        media = exc.MEDIA_TYPE
+        headers = {wire: _header_value(v) for wire, v in exc.headers.items()}
+        if media is None or exc.body is None:
+            return Response(status_code=exc.status, headers=headers)
+        reply = self._error_reply(exc.status)
+        tp = reply.content.type if reply is not None and reply.content is not None else None
+        return Response(self._json(tp, exc.body), status_code=exc.status, headers=headers, media_type=media)
+
+    def _error_reply(self, status: int) -> Reply | None:
+        return (
+            self.error_replies.get(status)
+            or self.error_replies.get(f"{str(status)[0]}XX")
+            or self.error_replies.get("default")
+        )
+
+    def invalid(self, exc: RequestInvalid) -> Response:
+        shape = self.op.validation
+        if shape is None:  # the contract declares nothing for invalid input: FastAPI's answer
+            import pydantic_core
+
+            detail = [{"loc": e["location"], "msg": e["message"], "type": e["type"]} for e in exc.errors]
+            return Response(
+                pydantic_core.to_json({"detail": detail}),
+                status_code=422,
+                media_type="application/json",
+            )
+        return self.problem(
+            shape.status,
+            "Unprocessable Content" if shape.status == 422 else "Bad Request",
+            exc.detail,
+            errors=exc.errors,
+        )
+
+    def problem(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        shape = self.shapes.get(status) or DEFAULT_SHAPE
+        return problem_response(shape, status, title, detail, errors=errors, headers=headers)
+
+
+def problem_response(
+    shape: ErrorShape,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    import pydantic_core
+
+    body = problem_body(shape, status, title, detail, errors)
+    if not shape.media_type:
+        return Response(status_code=status, headers=headers)
+    return Response(
+        pydantic_core.to_json(body),
+        status_code=status,
+        headers=headers,
+        media_type=shape.media_type,
+    )
+
+
+def _header_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+async def _chunks(body: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterable[bytes]:
+    iterator: AsyncIterable[Any] = (
+        body if isinstance(body, AsyncIterable) else iterate_in_threadpool(iter(body))
+    )
+    async for chunk in iterator:
+        yield chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+
+
+async def _sse(body: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterable[bytes]:
+    async for event in _events(body):
+        yield (event.encode() if isinstance(event, ServerSentEvent) else ServerSentEvent(event).encode())
+
+
+async def _events(body: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterable[Any]:
+    if isinstance(body, AsyncIterable):
+        async for event in body:
+            yield event
+    else:
+        async for event in iterate_in_threadpool(iter(body)):
+            yield event
