@@ -20,7 +20,7 @@ from .parse import parse_api
 from .render import server
 from .render.models import render_models
 from .render.server import render_server
-from .validate import validate
+from .validate import SchemaCheck, validate
 from .write import digest_tree, format_python, read_manifest, stage, swap_into_place, write_manifest
 
 
@@ -41,33 +41,60 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def load_and_validate(spec_path: Path, options: Options) -> tuple[LoadedSpec, Diagnostics]:
+def load_and_validate(
+    spec_path: Path, options: Options
+) -> tuple[LoadedSpec, Diagnostics, SchemaCheck | None]:
+    """Load and check the spec; the slow schema check is returned still running (see `validate`)."""
     diagnostics = Diagnostics(lenient=options.lenient)
     try:
         spec = load_spec(spec_path, diagnostics, allow_remote=options.allow_remote_refs)
     except SpecError:
-        raise SpecError(diagnostics.items) from None
+        raise SpecError(_located(None, diagnostics)) from None
     document = spec.document
     from_30 = is_openapi_30(document)
-    if from_30:
-        validate(document, diagnostics, openapi_30=True)
+    pending = validate(document, diagnostics, openapi_30=True) if from_30 else None
     normalize(document, diagnostics, from_30=from_30)
     if not from_30:
-        validate(document, diagnostics, openapi_30=False)
-    located = [dataclasses.replace(d, location=spec.locate(d.pointer)) for d in diagnostics.items]
-    diagnostics.items = located
-    diagnostics.raise_if_errors()
-    return spec, diagnostics
+        pending = validate(document, diagnostics, openapi_30=False)
+    if diagnostics.errors:
+        if pending is not None:
+            pending.finish(diagnostics)
+        raise SpecError(_located(spec, diagnostics))
+    return spec, diagnostics, pending
+
+
+def _located(spec: LoadedSpec | None, diagnostics: Diagnostics) -> list[Diagnostic]:
+    if spec is None:
+        return diagnostics.items
+    return [dataclasses.replace(d, location=spec.locate(d.pointer)) for d in diagnostics.items]
+
+
+def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[str, str], list[Diagnostic]]:
+    """Every generated file's text, by relative path; raises SpecError listing every problem."""
+    spec, diagnostics, pending = load_and_validate(spec_path, options)
+    header_vars = {"source": spec_path.as_posix(), "digest": spec.digest}
+    try:
+        api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
+        files = render_server(api, header_vars)
+        header = server.environment().get_template("header.jinja").render(**header_vars)
+        files["models.py"] = render_models(api, header.rstrip("\n"))
+    except Exception:
+        # Parsing went ahead before the schema check ended; if that check explains the failure, say that.
+        if pending is not None:
+            pending.finish(diagnostics)
+        if diagnostics.errors:
+            raise SpecError(_located(spec, diagnostics)) from None
+        raise
+    if pending is not None:
+        pending.finish(diagnostics)
+    if diagnostics.errors:
+        raise SpecError(_located(spec, diagnostics))
+    return spec, files, _located(spec, diagnostics)
 
 
 def render_package(spec_path: Path, out: Path, options: Options) -> tuple[Path, list[Diagnostic]]:
     """Generate into a formatted staging folder beside `out`; the caller swaps or compares it."""
-    spec, diagnostics = load_and_validate(spec_path, options)
-    api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
-    header_vars = {"source": spec_path.as_posix(), "digest": spec.digest}
-    header = server.environment().get_template("header.jinja").render(**header_vars)
-    files = render_server(api, header_vars)
-    files["models.py"] = render_models(api, header.rstrip("\n"))
+    spec, files, diagnostics = render_files(spec_path, options)
     staging = stage(files, out)
     try:
         format_python(staging)
@@ -75,7 +102,7 @@ def render_package(spec_path: Path, out: Path, options: Options) -> tuple[Path, 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return staging, diagnostics.items
+    return staging, diagnostics
 
 
 def _manifest(spec: LoadedSpec, spec_path: Path) -> dict[str, object]:

@@ -128,8 +128,12 @@ def test_generated_code_passes_ruff_and_mypy_strict(tmp_path: Path) -> None:
     packages = [str(p) for p in sorted(tmp_path.glob("*/pkg"))]
     ruff = subprocess.run([bin_dir / "ruff", "check", *packages], capture_output=True, text=True, cwd=ROOT)
     assert ruff.returncode == 0, ruff.stdout
+    # formatted as the generator formats (ruff, isolated from any project's settings, 100 columns)
     fmt = subprocess.run(
-        [bin_dir / "ruff", "format", "--check", *packages], capture_output=True, text=True, cwd=ROOT
+        [bin_dir / "ruff", "format", "--isolated", "--line-length", "100", "--check", *packages],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert fmt.returncode == 0, fmt.stdout
     for package in packages:

@@ -31,7 +31,9 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=golden_name)
-def test_generated_package_matches_golden(spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_generated_package_matches_golden(
+    spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)  # the header names the spec by the path given, relative to the repository
     name = golden_name(spec)
     out = tmp_path / name
