@@ -247,7 +247,7 @@ class SchemaCheck:
     def __init__(self, document: dict[str, Any], openapi_30: bool) -> None:
         self._findings: list[SpecFinding] | None = None
         self._process: Any = None
-        if "fork" in multiprocessing.get_all_start_methods() and os.cpu_count() and os.cpu_count() > 1:
+        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=_child, args=(send, document, openapi_30), daemon=True)

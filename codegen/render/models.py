@@ -12,9 +12,8 @@ def render_models(api: Api, header: str) -> str:
     """Source of `models.py`: one Pydantic v2 model per prepared schema, names as the IR chose them."""
     # Imported here: the import alone costs ~0.3 s, and an unchanged spec must not pay it.
     from datamodel_code_generator import GenerateConfig, generate
-    from datamodel_code_generator.format import PythonVersion
     from datamodel_code_generator.enums import DataModelType, InputFileType
-    from datamodel_code_generator.format import DatetimeClassType, Formatter
+    from datamodel_code_generator.format import DatetimeClassType, Formatter, PythonVersion
 
     if not api.model_schemas:
         return header + "\nfrom __future__ import annotations\n"

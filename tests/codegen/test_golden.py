@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from codegen.cli import main
+
 from tests.conftest import FEATURE_SPECS, ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
