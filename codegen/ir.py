@@ -59,11 +59,20 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class FilePart:
+    """A multipart field that carries a file, with the limits the contract sets on it."""
+
+    name: str  # wire name
+    max_bytes: int | None  # the property's maxLength
+    media_types: tuple[str, ...]  # the encoding's contentType (or the property's contentMediaType)
+
+
+@dataclass(frozen=True)
 class BodyContent:
     media_type: str
     kind: BodyKind
     type: TypeExpr | None  # None: raw bytes / str / stream without a schema
-    file_fields: tuple[str, ...] = ()  # multipart fields carrying files (wire names)
+    file_fields: tuple[FilePart, ...] = ()  # multipart fields carrying files
 
 
 @dataclass(frozen=True)

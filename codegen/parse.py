@@ -277,7 +277,7 @@ class _Parser:
             kind = media_kind(media_type)
             schema = (media or {}).get("schema")
             type_ = None
-            files: tuple[str, ...] = ()
+            files: tuple[ir.FilePart, ...] = ()
             if isinstance(schema, dict) and kind in (
                 ir.BodyKind.JSON,
                 ir.BodyKind.FORM,
@@ -286,7 +286,7 @@ class _Parser:
                 suffix = "Body" if len(contents) == 0 else f"Body{len(contents) + 1}"
                 type_ = self.types.render(schema, Side.REQUEST, f"{prefix}{suffix}")
                 if kind is ir.BodyKind.MULTIPART:
-                    files = self._file_fields(schema)
+                    files = self._file_fields(schema, (media or {}).get("encoding") or {})
             contents.append(ir.BodyContent(media_type, kind, type_, files))
         py_name = "body" if "body" not in taken else "request_body"
         return ir.RequestBody(
@@ -296,7 +296,7 @@ class _Parser:
             py_name=py_name,
         )
 
-    def _file_fields(self, schema: dict[str, Any]) -> tuple[str, ...]:
+    def _file_fields(self, schema: dict[str, Any], encoding: dict[str, Any]) -> tuple[ir.FilePart, ...]:
         resolved = deref(self.doc, schema)
         props = resolved.get("properties") if isinstance(resolved, dict) else None
         fields = []
@@ -306,7 +306,12 @@ class _Parser:
             if isinstance(items, dict) and (
                 items.get("format") == "binary" or "contentMediaType" in items or items.get("contentEncoding")
             ):
-                fields.append(str(name))
+                declared = (
+                    (encoding.get(name) or {}).get("contentType") or items.get("contentMediaType") or ""
+                )
+                media_types = tuple(t.strip().lower() for t in str(declared).split(",") if t.strip())
+                limit = items.get("maxLength")
+                fields.append(ir.FilePart(str(name), limit if isinstance(limit, int) else None, media_types))
         return tuple(fields)
 
     def _responses(self, raw: dict[str, Any], prefix: str) -> tuple[ir.Response, ...]:

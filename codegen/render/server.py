@@ -40,7 +40,11 @@ def _content(content: ir.BodyContent) -> str:
     if content.type is not None:
         args.append(content.type.text)
     if content.file_fields:
-        args.append("files=(" + "".join(py_literal(f) + ", " for f in content.file_fields) + ")")
+        parts = [
+            f"rt.FilePart({py_literal(f.name)}, {py_literal(f.max_bytes)}, {py_literal(f.media_types)})"
+            for f in content.file_fields
+        ]
+        args.append("files=(" + "".join(p + ", " for p in parts) + ")")
     return f"rt.Content({', '.join(args)})"
 
 

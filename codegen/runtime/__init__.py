@@ -2,9 +2,9 @@
 
 from .app import build_app, is_implemented
 from .errors import ApiError, ContractViolation, ErrorShape, problem_body
-from .operation import Body, Content, Endpoint, Operation, Params, Reply
+from .operation import Body, Content, Endpoint, FilePart, Operation, Params, Reply
 from .results import EventStream, MaybeAwaitable, Result, ServerSentEvent, StreamBody
-from .security import BasicVerifier, Scheme, TokenVerifier, principal
+from .security import BasicVerifier, InsufficientScope, Scheme, TokenVerifier, principal
 
 __all__ = [
     "ApiError",
@@ -15,6 +15,8 @@ __all__ = [
     "Endpoint",
     "ErrorShape",
     "EventStream",
+    "FilePart",
+    "InsufficientScope",
     "MaybeAwaitable",
     "Operation",
     "Params",

@@ -24,7 +24,7 @@ from starlette.responses import Response, StreamingResponse
 
 from .errors import DEFAULT_SHAPE, ApiError, ContractViolation, ErrorShape, problem_body
 from .results import Result, ServerSentEvent
-from .security import Authenticator
+from .security import Authenticator, InsufficientScope
 
 logger = logging.getLogger("contract")
 
@@ -43,11 +43,20 @@ class Params:
 
 
 @dataclass(frozen=True, slots=True)
+class FilePart:
+    """A multipart file field: its size limit (413) and accepted media types (415), from the contract."""
+
+    name: str
+    max_bytes: int | None = None
+    media_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     media_type: str
     kind: str  # json, form, multipart, binary, text, event-stream, empty
     type: Any = None  # the Python type of the body, or None for raw bytes/str/stream
-    files: tuple[str, ...] = ()
+    files: tuple[FilePart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,10 @@ class RequestInvalid(Exception):
 
 class Unsupported(Exception):
     """415: a body whose media type the operation does not accept."""
+
+
+class TooLarge(Exception):
+    """413: a file larger than the contract allows."""
 
 
 def _adapter(cache: dict[Any, TypeAdapter[Any]], tp: Any) -> TypeAdapter[Any]:
@@ -234,8 +247,23 @@ class Endpoint:
             return self.render_error(exc)
         except RequestInvalid as exc:
             return self.invalid(exc)
+        except InsufficientScope as exc:
+            if 403 in self.shapes or self.auth is None:
+                return self.problem(403, "Forbidden", str(exc) or "The credentials lack a required scope.")
+            return self.problem(
+                401,
+                "Unauthorized",
+                str(exc) or "The credentials lack a required scope.",
+                headers={"WWW-Authenticate": self.auth.challenge},
+            )
         except Unsupported as exc:
             return self.problem(415, "Unsupported Media Type", str(exc))
+        except TooLarge as exc:
+            if 413 in self.shapes or self.op.validation is None:
+                return self.problem(413, "Content Too Large", str(exc))
+            return self.invalid(
+                RequestInvalid([{"location": ["body"], "message": str(exc), "type": "too_large"}])
+            )
         except ContractViolation as exc:
             logger.error("contract violation in %s: %s", self.op.operation_id, exc)
             return self.problem(500, "Internal Server Error", "The server broke its contract.")
@@ -324,10 +352,14 @@ class Endpoint:
                 return _adapter(self.adapters, content.type).validate_json(raw, strict=True)
             if content.kind in ("form", "multipart"):
                 data: dict[str, Any] = {}
+                parts = {part.name: part for part in content.files}
                 async with request.form() as form:
                     for key in form:
                         values = form.getlist(key)
-                        converted = [await v.read() if isinstance(v, UploadFile) else v for v in values]
+                        converted = [
+                            await _read_file(v, parts.get(key)) if isinstance(v, UploadFile) else v
+                            for v in values
+                        ]
                         data[key] = converted if len(converted) > 1 else converted[0]
                 if content.type is None:
                     return data
@@ -471,6 +503,20 @@ def problem_response(
         headers=headers,
         media_type=shape.media_type,
     )
+
+
+async def _read_file(upload: UploadFile, part: FilePart | None) -> bytes:
+    """The file's bytes, refused (415, 413) if its type or size breaks the contract's limits."""
+    if part is not None and part.media_types:
+        actual = _base_media(upload.content_type)
+        if not any(_media_matches(declared, actual) for declared in part.media_types):
+            accepted = ", ".join(part.media_types)
+            raise Unsupported(f"{part.name}: {actual or 'no type'} is not accepted here; send {accepted}.")
+    limit = part.max_bytes if part is not None else None
+    data = await upload.read(limit + 1 if limit is not None else -1)
+    if limit is not None and len(data) > limit:
+        raise TooLarge(f"{part.name if part else 'file'}: larger than {limit} bytes.")
+    return data
 
 
 def _header_value(value: Any) -> str:

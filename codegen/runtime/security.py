@@ -64,6 +64,10 @@ class Scheme:
         return value
 
 
+class InsufficientScope(Exception):
+    """Raised by a verifier for a valid credential that lacks a required scope: 403 where declared."""
+
+
 Requirement = tuple[tuple[str, tuple[str, ...]], ...]  # AND of (scheme name, scopes)
 
 
@@ -83,16 +87,26 @@ class Authenticator:
         self.challenge = schemes[first].challenge if first else 'Bearer realm="api"'
 
     async def authenticate(self, request: Request) -> tuple[str, Any] | None:
-        """(scheme, identity) of the first alternative that passes, or None."""
+        """(scheme, identity) of the first alternative that passes, or None.
+
+        If no alternative passes and one of them found a valid credential without the required scope,
+        InsufficientScope is raised, so the caller gets 403 rather than 401.
+        """
+        short_of_scope: InsufficientScope | None = None
         for requirement in self.requirements:
             identity: Any = None
             scheme_name = ""
             for scheme_name, scopes in requirement:
-                identity = await self._verify(request, scheme_name, scopes)
+                try:
+                    identity = await self._verify(request, scheme_name, scopes)
+                except InsufficientScope as exc:
+                    short_of_scope, identity = exc, None
                 if identity is None:
                     break
             else:
                 return scheme_name, identity
+        if short_of_scope is not None:
+            raise short_of_scope
         return None
 
     async def _verify(self, request: Request, name: str, scopes: tuple[str, ...]) -> Any:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
 import pytest
-from codegen.runtime import ServerSentEvent, principal
+from codegen.runtime import InsufficientScope, ServerSentEvent, principal
 from fastapi import Depends
 from fastapi.testclient import TestClient
 
@@ -266,6 +266,8 @@ def security_client(secured: Any) -> TestClient:
 
     def token(value: str, scopes: Sequence[str]) -> str | None:
         seen.append((value, scopes))
+        if value == "no-scope":
+            raise InsufficientScope("needs more")
         return "alice" if value == "good" else None
 
     async def basic(user: str, password: str, scopes: Sequence[str]) -> str | None:
@@ -329,6 +331,15 @@ def test_scopes_reach_the_verifier_and_basic_is_decoded(security_client: TestCli
     assert security_client.get("/admin", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
 
 
+def test_a_valid_credential_short_of_scope_is_403_where_declared(security_client: TestClient) -> None:
+    admin = security_client.get("/admin", headers={"Authorization": "Bearer no-scope"})
+    assert admin.status_code == 403
+    assert admin.json() == {"title": "Forbidden", "status": 403}
+    private = security_client.get("/private", headers={"Authorization": "Bearer no-scope"})
+    assert private.status_code == 401  # /private declares no 403
+    assert "www-authenticate" in private.headers
+
+
 def test_api_keys_in_cookie_and_query(security_client: TestClient) -> None:
     assert security_client.get("/cookie").status_code == 401
     assert security_client.get("/cookie", cookies={"session": "good"}).status_code == 204
@@ -383,6 +394,11 @@ def test_multipart_upload(bodies_client: TestClient) -> None:
     )
     assert response.json() == {"size": 5}
     assert bodies_client.post("/upload", json={"file": "x"}).status_code == 415
+    too_big = bodies_client.post("/upload", files={"file": ("a.png", b"123456789", "image/png")})
+    assert too_big.status_code == 413
+    assert too_big.headers["content-type"] == "application/problem+json"
+    wrong_type = bodies_client.post("/upload", files={"file": ("a.gif", b"GIF8", "image/gif")})
+    assert wrong_type.status_code == 415
 
 
 def test_raw_binary_both_ways(bodies_client: TestClient) -> None:

@@ -1,0 +1,45 @@
+"""Settings from the environment (pydantic-settings): one place for every knob of the service."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = Field(f"sqlite:///{DATA_DIR}/app.sqlite3", description="SQLAlchemy URL")
+    secret_key: SecretStr | None = Field(None, description="JWT signing key; generated if unset")
+    secret_key_file: Path = Field(Path(".secret-key"), description="where a generated key is kept")
+    jwt_issuer: str = "item-store"
+    jwt_audience: str = "item-store-api"
+    token_ttl_seconds: int = Field(3600, ge=60, le=86_400)
+    api_keys: list[str] = Field(default_factory=list, description="keys accepted in X-API-Key")
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
+    max_upload_bytes: int = 1024 * 1024
+    log_level: str = "INFO"
+    port: int = 8000
+
+    def signing_key(self) -> str:
+        """The JWT key: from the environment, else a random one kept in a git-ignored file."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.secret_key_file
+        if path.exists():
+            return path.read_text().strip()
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
