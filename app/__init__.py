@@ -1,0 +1,1 @@
+"""The example service: an item store with users, written against the generated handler interfaces."""
