@@ -12,7 +12,7 @@ install: .venv/.installed
 .venv/.installed: requirements.lock
 	python3 -m venv .venv
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	.venv/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	.venv/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	touch $@
 
 lock:  ## re-resolve pinned versions from pyproject.toml into requirements.lock

@@ -1,11 +1,12 @@
 """Command line: `python -m codegen generate|check SPEC --out DIR`.
 
-Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage.
+Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage, 3 a bug in codegen itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -16,13 +17,14 @@ from .diagnostics import Diagnostic, SpecError
 from .pipeline import Options, generate, render_package
 from .write import WriteError, drifted
 
-EXIT_OK, EXIT_DRIFT, EXIT_INVALID = 0, 1, 2
+EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m codegen",
         description="Generate a typed FastAPI server package from an OpenAPI 3.1 (or 3.0) contract.",
+        epilog="Exit codes: 0 ok, 1 check found drift, 2 invalid spec or usage, 3 a bug in codegen.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in (
@@ -67,6 +69,20 @@ def _check_package_name(out: Path) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except Exception as exc:
+        if os.environ.get("CODEGEN_DEBUG"):
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in codegen, not in your spec; CODEGEN_DEBUG=1 shows the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _run(args: argparse.Namespace) -> int:
     problem = _check_package_name(args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

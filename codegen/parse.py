@@ -72,6 +72,12 @@ class _Parser:
         self.errors: dict[tuple[str, str, str | None, tuple[str, ...]], ir.ErrorClass] = {}
         self.error_names = NameAllocator()
         self.schemes = self._security_schemes(components.get("securitySchemes") or {})
+        for component, class_name in self.models.renamed.items():
+            diagnostics.warning(
+                "name-collision",
+                join_pointer("/components/schemas", component),
+                f"schema {component!r} collides with another after conversion; its model is {class_name}",
+            )
 
     def parse(self, source: str, digest: str) -> ir.Api:
         info = self.doc.get("info") or {}

@@ -131,9 +131,12 @@ class ModelSet:
         for name, schema in components.items():
             _walk_refs(schema, refs[name])
         self.split = self._needs_split(refs)
+        self.renamed: dict[str, str] = {}  # component -> class name, where conversion collided
         for name in components:  # unsplit components keep their names and are always emitted
             if name not in self.split:
                 self._plain[name] = self.names.claim(pascal_case(name))
+                if self._plain[name] != pascal_case(name):
+                    self.renamed[name] = self._plain[name]
         for name in components:
             if name in self.split:
                 for side in Side:

@@ -7,13 +7,12 @@ their schemas with a usable location. Those rules are checked here first, with e
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from typing import Any
 
 from .diagnostics import Diagnostics, join_pointer, split_pointer
 from .normalize import iter_schemas
+from .parallel import ChildFailed, Pending
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STATUS_CODE = re.compile(r"^(default|[1-5][0-9][0-9]|[1-5]XX)$")
@@ -241,41 +240,22 @@ class SchemaCheck:
     """openapi-spec-validator, run in a forked process beside the rest of the pipeline.
 
     It is the slowest check (most of a second on a 1.5 MB spec) and needs nothing from the other stages,
-    so on a machine with two cores it costs no wall time. Where fork is unavailable it runs in line.
+    so on a machine with two cores it costs no wall time.
     """
 
     def __init__(self, document: dict[str, Any], openapi_30: bool) -> None:
-        self._findings: list[SpecFinding] | None = None
-        self._process: Any = None
-        if "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
-            context = multiprocessing.get_context("fork")
-            self._receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_child, args=(send, document, openapi_30), daemon=True)
-            self._process.start()
-            send.close()
-        else:
-            self._findings = spec_validator_findings(document, openapi_30)
-
-    def results(self) -> list[SpecFinding]:
-        if self._findings is None:
-            try:
-                self._findings = self._receive.recv()
-            except EOFError:
-                self._findings = [((), "openapi-spec-validator stopped without an answer")]
-            self._process.join()
-        return self._findings
+        self._pending = Pending(spec_validator_findings, document, openapi_30)
 
     def finish(self, diagnostics: Diagnostics) -> None:
+        try:
+            findings = self._pending.result()
+        except ChildFailed as exc:
+            findings = [((), f"openapi-spec-validator failed: {str(exc).strip().splitlines()[-1]}")]
         own_rules_found = bool(diagnostics.items)
-        for path, message in self.results():
+        for path, message in findings:
             if not path and own_rules_found:
                 # Path-less errors (duplicate operationId, undeclared path parameter, bad default) are the
                 # ones our own rules report with a location; don't say them twice without one.
                 continue
             recoverable = any(text in message for text in RECOVERABLE_MESSAGES)
             diagnostics.error("openapi", join_pointer("", *path), message, recoverable=recoverable)
-
-
-def _child(send: Any, document: dict[str, Any], openapi_30: bool) -> None:
-    send.send(spec_validator_findings(document, openapi_30))
-    send.close()
