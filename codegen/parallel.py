@@ -6,6 +6,7 @@ result crosses a pipe. Where fork is unavailable, or there is a single core, the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import traceback
@@ -61,3 +62,69 @@ def _child(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> No
         send.send((False, traceback.format_exc()))
     finally:
         send.close()
+
+
+class Worker(Generic[T]):
+    """A forked child that gets ready (imports, warm-up) while the caller works, then runs one call.
+
+    `Worker(prepare, run)` forks at once and calls `prepare()` in the child; `submit(*args)` later sends
+    the arguments and `result()` returns `run(*args)`. Without fork (or with one core) both run in line.
+    """
+
+    def __init__(self, prepare: Callable[[], object], run: Callable[..., T]) -> None:
+        self._run = run
+        self._args: tuple[Any, ...] = ()
+        self._inline = not ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1)
+        if self._inline:
+            return
+        context = multiprocessing.get_context("fork")
+        args_in, self._args_out = context.Pipe(duplex=False)
+        self._result_in, result_out = context.Pipe(duplex=False)
+        self._process = context.Process(target=_serve, args=(args_in, result_out, prepare, run), daemon=True)
+        self._process.start()
+        args_in.close()
+        result_out.close()
+
+    def submit(self, *args: Any) -> None:
+        if self._inline:
+            self._args = args
+            return
+        self._args_out.send(args)
+        self._args_out.close()
+
+    def result(self) -> T:
+        if self._inline:
+            return self._run(*self._args)
+        try:
+            ok, payload = self._result_in.recv()
+        except EOFError:
+            ok, payload = False, "the worker process ended without an answer"
+        self._process.join()
+        self._result_in.close()
+        if not ok:
+            raise ChildFailed(payload)
+        value: T = payload
+        return value
+
+    def cancel(self) -> None:
+        """Stop a worker whose call will not be needed (the spec turned out invalid)."""
+        if not self._inline:
+            self._args_out.close()
+            self._process.join(timeout=5)
+            if self._process.is_alive():
+                self._process.kill()
+
+
+def _serve(args_in: Any, result_out: Any, prepare: Callable[[], object], run: Callable[..., Any]) -> None:
+    with contextlib.suppress(Exception):
+        prepare()  # only a warm-up: if it fails, the real call will say why
+    try:
+        args = args_in.recv()
+    except EOFError:
+        return  # cancelled
+    try:
+        result_out.send((True, run(*args)))
+    except BaseException:
+        result_out.send((False, traceback.format_exc()))
+    finally:
+        result_out.close()

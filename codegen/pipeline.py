@@ -16,9 +16,10 @@ from . import __version__
 from .diagnostics import Diagnostic, Diagnostics, SpecError
 from .loader import LoadedSpec, load_spec
 from .normalize import is_openapi_30, normalize
+from .parallel import Worker
 from .parse import parse_api
 from .render import server
-from .render.models import render_models
+from .render.models import render_models_for, warm_up
 from .render.server import render_server
 from .validate import SchemaCheck, validate
 from .write import digest_tree, format_python, read_manifest, stage, swap_into_place, write_manifest
@@ -70,15 +71,27 @@ def _located(spec: LoadedSpec | None, diagnostics: Diagnostics) -> list[Diagnost
 
 
 def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[str, str], list[Diagnostic]]:
-    """Every generated file's text, by relative path; raises SpecError listing every problem."""
-    spec, diagnostics, pending = load_and_validate(spec_path, options)
+    """Every generated file's text, by relative path; raises SpecError listing every problem.
+
+    Three processes share the work on two cores: this one loads, parses and renders the server files;
+    a worker forked at once imports datamodel-code-generator meanwhile and then renders the models; a
+    third runs openapi-spec-validator (see `validate`).
+    """
+    models = Worker(warm_up, render_models_for)
+    try:
+        spec, diagnostics, pending = load_and_validate(spec_path, options)
+    except BaseException:
+        models.cancel()
+        raise
     header_vars = {"source": spec_path.as_posix(), "digest": spec.digest}
     try:
         api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
-        files = render_server(api, header_vars)
         header = server.environment().get_template("header.jinja").render(**header_vars)
-        files["models.py"] = render_models(api, header.rstrip("\n"))
+        models.submit(api.model_schemas, header.rstrip("\n"))
+        files = render_server(api, header_vars)
+        files["models.py"] = models.result()
     except Exception:
+        models.cancel()
         # Parsing went ahead before the schema check ended; if that check explains the failure, say that.
         if pending is not None:
             pending.finish(diagnostics)

@@ -10,18 +10,23 @@ from ..ir import Api
 
 def render_models(api: Api, header: str) -> str:
     """Source of `models.py`: one Pydantic v2 model per prepared schema, names as the IR chose them."""
+    return render_models_for(api.model_schemas, header)
+
+
+def render_models_for(schemas: dict[str, Any], header: str) -> str:
+    """`render_models` on the schemas alone: what crosses to the worker process is plain data."""
     # Imported here: the import alone costs ~0.3 s, and an unchanged spec must not pay it.
     from datamodel_code_generator import GenerateConfig, generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import DatetimeClassType, Formatter, PythonVersion
 
-    if not api.model_schemas:
+    if not schemas:
         return header + "\nfrom __future__ import annotations\n"
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": api.model_schemas},
+        "components": {"schemas": schemas},
     }
     config = GenerateConfig(
         input_file_type=InputFileType.OpenAPI,
@@ -53,3 +58,8 @@ def render_models(api: Api, header: str) -> str:
     if isinstance(result, dict):  # a multi-module result would mean a name with dots slipped through
         raise RuntimeError("datamodel-code-generator produced several modules")
     return str(result)
+
+
+def warm_up() -> None:
+    """Import datamodel-code-generator and run it once on a tiny schema (its lazy setup costs ~0.4 s)."""
+    render_models_for({"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}, "#")
