@@ -71,16 +71,21 @@ class Worker(Generic[T]):
     the arguments and `result()` returns `run(*args)`. Without fork (or with one core) both run in line.
     """
 
-    def __init__(self, prepare: Callable[[], object], run: Callable[..., T]) -> None:
+    def __init__(self, prepare: Callable[[], object], run: Callable[..., T], *, inline: bool = False) -> None:
         self._run = run
         self._args: tuple[Any, ...] = ()
-        self._inline = not ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1)
+        self._inline = inline or not (
+            "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+        )
         if self._inline:
             return
         context = multiprocessing.get_context("fork")
         args_in, self._args_out = context.Pipe(duplex=False)
         self._result_in, result_out = context.Pipe(duplex=False)
-        self._process = context.Process(target=_serve, args=(args_in, result_out, prepare, run), daemon=True)
+        parents_ends = (self._args_out, self._result_in)
+        self._process = context.Process(
+            target=_serve, args=(args_in, result_out, parents_ends, prepare, run), daemon=True
+        )
         self._process.start()
         args_in.close()
         result_out.close()
@@ -110,12 +115,19 @@ class Worker(Generic[T]):
         """Stop a worker whose call will not be needed (the spec turned out invalid)."""
         if not self._inline:
             self._args_out.close()
-            self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.kill()
+            self._process.kill()  # it holds nothing worth finishing
+            self._process.join()
 
 
-def _serve(args_in: Any, result_out: Any, prepare: Callable[[], object], run: Callable[..., Any]) -> None:
+def _serve(
+    args_in: Any,
+    result_out: Any,
+    parents_ends: tuple[Any, ...],
+    prepare: Callable[[], object],
+    run: Callable[..., Any],
+) -> None:
+    for end in parents_ends:  # or the parent closing its end would never reach us as EOF
+        end.close()
     with contextlib.suppress(Exception):
         prepare()  # only a warm-up: if it fails, the real call will say why
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +78,8 @@ def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[st
     a worker forked at once imports datamodel-code-generator meanwhile and then renders the models; a
     third runs openapi-spec-validator (see `validate`).
     """
-    models = Worker(warm_up, render_models_for)
+    # A process that has rendered models before (a test run, a watch loop) is warm: stay in line.
+    models = Worker(warm_up, render_models_for, inline="datamodel_code_generator" in sys.modules)
     try:
         spec, diagnostics, pending = load_and_validate(spec_path, options)
     except BaseException:
