@@ -52,9 +52,17 @@ class Diagnostics:
     lenient: bool = False
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, code: str, pointer: str, message: str, *, recoverable: bool = False) -> None:
+    def error(
+        self,
+        code: str,
+        pointer: str,
+        message: str,
+        *,
+        recoverable: bool = False,
+        location: Location | None = None,
+    ) -> None:
         severity = Severity.WARNING if (recoverable and self.lenient) else Severity.ERROR
-        self.items.append(Diagnostic(code, one_line(message), pointer, severity))
+        self.items.append(Diagnostic(code, one_line(message), pointer, severity, location))
 
     def warning(self, code: str, pointer: str, message: str) -> None:
         self.items.append(Diagnostic(code, one_line(message), pointer, Severity.WARNING))

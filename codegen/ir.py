@@ -71,7 +71,8 @@ class FilePart:
 class BodyContent:
     media_type: str
     kind: BodyKind
-    type: TypeExpr | None  # None: raw bytes / str / stream without a schema
+    type: TypeExpr | None  # what the runtime validates with; None: raw bytes / str / stream
+    hint: TypeExpr | None = None  # the same without constraints, for signatures a person reads
     file_fields: tuple[FilePart, ...] = ()  # multipart fields carrying files
 
 

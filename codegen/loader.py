@@ -170,7 +170,15 @@ class _Bundler:
         try:
             text, data = read_document(path)
         except (OSError, ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            self.diagnostics.error("load", pointer_for_errors, f"cannot read {path.name}: {_reason(exc)}")
+            mark = getattr(exc, "problem_mark", None)
+            if mark is not None:  # a syntax error: point into the file that has it
+                where = Location(_display_path(path), mark.line + 1, mark.column + 1, "")
+                self.diagnostics.error("load", "", f"not valid YAML: {exc.problem}", location=where)
+            elif isinstance(exc, json.JSONDecodeError):
+                where = Location(_display_path(path), exc.lineno, exc.colno, "")
+                self.diagnostics.error("load", "", f"not valid JSON: {exc.msg}", location=where)
+            else:
+                self.diagnostics.error("load", pointer_for_errors, f"cannot read {path.name}: {_reason(exc)}")
             return None
         self.files[path] = _File(path, text, data)
         return self.files[path]

@@ -282,7 +282,7 @@ class _Parser:
         for media_type, media in body["content"].items():
             kind = media_kind(media_type)
             schema = (media or {}).get("schema")
-            type_ = None
+            type_ = hint = None
             files: tuple[ir.FilePart, ...] = ()
             if isinstance(schema, dict) and kind in (
                 ir.BodyKind.JSON,
@@ -291,9 +291,10 @@ class _Parser:
             ):
                 suffix = "Body" if len(contents) == 0 else f"Body{len(contents) + 1}"
                 type_ = self.types.render(schema, Side.REQUEST, f"{prefix}{suffix}")
+                hint = self.bare_types.render(schema, Side.REQUEST, f"{prefix}{suffix}")
                 if kind is ir.BodyKind.MULTIPART:
                     files = self._file_fields(schema, (media or {}).get("encoding") or {})
-            contents.append(ir.BodyContent(media_type, kind, type_, files))
+            contents.append(ir.BodyContent(media_type, kind, type_, hint, files))
         py_name = "body" if "body" not in taken else "request_body"
         return ir.RequestBody(
             required=bool(body.get("required", False)),
@@ -332,10 +333,11 @@ class _Parser:
             for media_type, media in (response.get("content") or {}).items():
                 kind = media_kind(media_type)
                 schema = (media or {}).get("schema")
-                type_ = None
+                type_ = hint = None
                 if isinstance(schema, dict) and kind in (ir.BodyKind.JSON,):
                     type_ = self.types.render(schema, Side.RESPONSE, f"{prefix}{label}Response")
-                contents.append(ir.BodyContent(media_type, kind, type_))
+                    hint = self.bare_types.render(schema, Side.RESPONSE, f"{prefix}{label}Response")
+                contents.append(ir.BodyContent(media_type, kind, type_, hint))
             headers = self._headers(response.get("headers") or {}, f"{prefix}{label}")
             success = status.startswith("2")
             if success:
@@ -365,7 +367,7 @@ class _Parser:
             if not isinstance(header, dict):
                 continue
             schema = header.get("schema") if isinstance(header.get("schema"), dict) else {"type": "string"}
-            type_ = self.types.render(schema, Side.RESPONSE, f"{hoist_prefix}{pascal_case(name)}")
+            type_ = self.bare_types.render(schema, Side.RESPONSE, f"{hoist_prefix}{pascal_case(name)}")
             required = bool(header.get("required", False))
             headers.append(
                 ir.Header(
@@ -386,7 +388,7 @@ class _Parser:
         description: str,
     ) -> str:
         primary = contents[0] if contents else None
-        body = primary.type if primary else None
+        body = primary.hint if primary else None
         key = (
             status,
             body.text if body else "",

@@ -68,7 +68,10 @@ def load_and_validate(
 def _located(spec: LoadedSpec | None, diagnostics: Diagnostics) -> list[Diagnostic]:
     if spec is None:
         return diagnostics.items
-    return [dataclasses.replace(d, location=spec.locate(d.pointer)) for d in diagnostics.items]
+    return [
+        d if d.location is not None else dataclasses.replace(d, location=spec.locate(d.pointer))
+        for d in diagnostics.items
+    ]
 
 
 def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[str, str], list[Diagnostic]]:

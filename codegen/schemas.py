@@ -253,7 +253,7 @@ class TypeRenderer:
             ]
             union = _union(parts)
             disc = schema.get("discriminator")
-            if isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(parts) > 1:
+            if self.constraints and isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(parts) > 1:
                 return TypeExpr(
                     f"Annotated[{union.text}, Field(discriminator={py_literal(disc['propertyName'])})]",
                     union.imports | {"from typing import Annotated", "from pydantic import Field"},

@@ -90,12 +90,12 @@ def _return_type(op: ir.Operation) -> tuple[str, list[ir.TypeExpr | None]]:
     content = op.success_responses[0].primary
     if content is None or content.kind is ir.BodyKind.EMPTY:
         return "None", []
-    return _body_type(content), [content.type]
+    return _body_type(content), [content.hint]
 
 
 def _body_type(content: ir.BodyContent) -> str:
     if content.kind is ir.BodyKind.JSON:
-        return content.type.text if content.type else "Any"
+        return content.hint.text if content.hint else "Any"
     if content.kind is ir.BodyKind.EVENT_STREAM:
         return "rt.EventStream"
     if content.kind is ir.BodyKind.TEXT:
@@ -107,9 +107,9 @@ def _request_type(body: ir.RequestBody) -> tuple[str, list[ir.TypeExpr | None]]:
     parts: list[str] = []
     types: list[ir.TypeExpr | None] = []
     for content in body.contents:
-        if content.type is not None:
-            parts.append(content.type.text)
-            types.append(content.type)
+        if content.hint is not None:
+            parts.append(content.hint.text)
+            types.append(content.hint)
         elif content.kind in (ir.BodyKind.TEXT, ir.BodyKind.EVENT_STREAM):
             parts.append("str")
         elif content.kind in (ir.BodyKind.FORM, ir.BodyKind.MULTIPART):
@@ -176,7 +176,7 @@ def render_responses(env: Environment, api: ir.Api, header: dict[str, str]) -> s
             body = None
             if content is not None and content.kind is not ir.BodyKind.EMPTY:
                 body = _body_type(content)
-                types.append(content.type)
+                types.append(content.hint)
             types.extend(h.type for h in response.headers)
             results.append(
                 {
@@ -201,7 +201,7 @@ def render_errors(env: Environment, api: ir.Api, header: dict[str, str]) -> str:
     errors = []
     types: list[ir.TypeExpr | None] = []
     for error in api.errors:
-        types.append(error.body)
+        types.append(error.body)  # error bodies are constructed by the user: the hint is enough
         types.extend(h.type for h in error.headers)
         errors.append(
             {

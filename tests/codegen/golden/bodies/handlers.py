@@ -8,10 +8,9 @@ result class the contract asks for; raise the generated errors for declared erro
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+from typing import Protocol
 
 from codegen import runtime as rt
-from pydantic import Field
 
 from .models import LinkNote, LoginBody, LoginOkResponse, TextNote, UploadBody, UploadOkResponse
 
@@ -58,7 +57,7 @@ class DefaultHandlers(Protocol):
     def add_note(
         self,
         *,
-        body: Annotated[TextNote | LinkNote, Field(discriminator="kind")],
-    ) -> rt.MaybeAwaitable[Annotated[TextNote | LinkNote, Field(discriminator="kind")]]:
+        body: TextNote | LinkNote,
+    ) -> rt.MaybeAwaitable[TextNote | LinkNote]:
         """addNote"""
         ...

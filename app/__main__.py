@@ -1,0 +1,28 @@
+"""`python -m app [--port N]`: serve the example service with uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from .config import get_settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    parser.add_argument("--port", type=int, default=get_settings().port)
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args()
+    uvicorn.run(
+        "app.main:build_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        log_config=None,  # our JSON logging, configured in build_app
+    )
+
+
+if __name__ == "__main__":
+    main()

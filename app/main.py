@@ -1,0 +1,52 @@
+"""The service: the generated app, with this project's handlers, database, security and middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+
+from generated import Security, create_app
+
+from . import handlers
+from .config import Settings, get_settings
+from .db import create_schema, make_engine
+from .observability import RequestIdMiddleware, configure_logging
+from .security import Tokens, api_key_verifier
+
+
+def build_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app (a factory: uvicorn and gunicorn call it with no arguments)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    tokens = Tokens(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        create_schema(engine)
+        yield
+        engine.dispose()
+
+    app = create_app(
+        **handlers.IMPLEMENTATIONS,
+        security=Security(oauth2=tokens.verify, bearer=tokens.verify, api_key=api_key_verifier(settings)),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.sessions = sessionmaker(engine, expire_on_commit=False)
+    app.state.tokens = tokens
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["Location", "Link", "X-Total-Count", "X-Request-Id"],
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
