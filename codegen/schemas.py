@@ -109,6 +109,11 @@ def is_object_like(schema: Any) -> bool:
     return any(key in schema for key in OBJECT_KEYS)
 
 
+def _is_plain_value(schema: dict[str, Any]) -> bool:
+    """A scalar or array schema that is no enum: nothing a class would add to."""
+    return not is_object_like(schema) and "enum" not in schema and "$ref" not in schema
+
+
 def _is_union(schema: dict[str, Any]) -> bool:
     """A bare oneOf/anyOf (no properties of its own beside it)."""
     branches = schema.get("oneOf") or schema.get("anyOf")
@@ -141,8 +146,9 @@ class ModelSet:
             if name in self.split:
                 for side in Side:
                     self._variant[(name, side)] = self.names.claim(pascal_case(name) + side.value)
-        for name in components:
-            if name not in self.split:
+        for name, schema in components.items():
+            # plain values (a constrained string, an array) are written in place wherever they are used
+            if name not in self.split and not (isinstance(schema, dict) and _is_plain_value(schema)):
                 self._emit(name, None)
 
     def _needs_split(self, refs: dict[str, set[str]]) -> set[str]:
@@ -184,10 +190,10 @@ class ModelSet:
         self.schemas[name] = self.prepare(schema, side)
         return name
 
-    def prepare(self, schema: Any, side: Side | None) -> Any:
+    def prepare(self, schema: Any, side: Side | None, depth: int = 0) -> Any:
         """A copy of `schema` for one side: flagged properties dropped, refs pointing at class names."""
         if isinstance(schema, list):
-            return [self.prepare(item, side) for item in schema]
+            return [self.prepare(item, side, depth) for item in schema]
         if not isinstance(schema, dict):
             return schema
         out: dict[str, Any] = {}
@@ -195,10 +201,17 @@ class ModelSet:
         for key, value in schema.items():
             if key == "$ref":
                 component = _component(value)
+                target = self.components.get(component) if component else None
+                if isinstance(target, dict) and _is_plain_value(target) and depth < 8:
+                    # `Tag: {type: string, pattern: ...}`: the constraints go in place, so a field
+                    # reads `list[Annotated[str, ...]]`, not a RootModel callers must wrap values in
+                    inlined = self.prepare(target, side, depth + 1)
+                    siblings = {k: self.prepare(v, side, depth + 1) for k, v in schema.items() if k != "$ref"}
+                    return {**inlined, **siblings}
                 out[key] = COMPONENT_PREFIX + self.class_for(component, side) if component else value
             elif key == "properties" and isinstance(value, dict):
                 kept = {
-                    prop: self.prepare(sub, side)
+                    prop: self.prepare(sub, side, depth)
                     for prop, sub in value.items()
                     if not (isinstance(sub, dict) and any(sub.get(flag) is True for flag in drop))
                 }
@@ -222,7 +235,7 @@ class ModelSet:
             elif key == "format" and value not in KNOWN_FORMATS:
                 continue
             else:
-                out[key] = self.prepare(value, side)
+                out[key] = self.prepare(value, side, depth)
         return out
 
 

@@ -50,6 +50,7 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
         capitalise_enum_members=True,
         use_double_quotes=True,
         collapse_root_models=True,
+        use_type_alias=True,  # constrained array items become `Tag = TypeAliasType(...)`, not RootModels
         output_datetime_class=DatetimeClassType.Awaredatetime,
     )
     with warnings.catch_warnings():

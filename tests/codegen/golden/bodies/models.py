@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field, RootModel
+from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
 
 
 class Invalid(BaseModel):
@@ -96,8 +97,7 @@ class UploadUnsupportedMediaTypeResponse(BaseModel):
     )
 
 
-class Note(RootModel[TextNote | LinkNote]):
-    root: Annotated[TextNote | LinkNote, Field(discriminator="kind")]
+Note = TypeAliasType("Note", Annotated[TextNote | LinkNote, Field(discriminator="kind")])
 
 
 Tree.model_rebuild()
