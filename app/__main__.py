@@ -21,6 +21,7 @@ def main() -> None:
         port=args.port,
         proxy_headers=True,
         log_config=None,  # our JSON logging, configured in build_app
+        access_log=False,  # RequestIdMiddleware logs each request, with its id
     )
 
 

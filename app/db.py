@@ -9,10 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from fastapi import Depends, Request
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, create_engine, event
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -21,8 +32,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC, read back timezone-aware: SQLite keeps no zone, the contract wants one."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.astimezone(UTC).replace(tzinfo=None) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
 
 
 class User(Base):
@@ -47,6 +71,8 @@ class Item(Base):
     price_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # ",a,b," beside the JSON list: filtering by tag with LIKE works the same on SQLite and PostgreSQL
+    tag_index: Mapped[str] = mapped_column(Text, default=",")
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -56,11 +82,12 @@ class Attachment(Base):
     __tablename__ = "attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
+    caption: Mapped[str | None] = mapped_column(String(200), default=None)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Note(Base):
@@ -72,13 +99,30 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Audit:
+    """Records a change after the response is sent (a background task with its own transaction)."""
+
+    def __init__(self, request: Request, tasks: BackgroundTasks) -> None:
+        self.sessions: sessionmaker[Session] = request.app.state.sessions
+        self.tasks = tasks
+
+    def record(self, action: str, item_id: int, actor_id: int | None) -> None:
+        self.tasks.add_task(self._write, action, item_id, actor_id)
+
+    def _write(self, action: str, item_id: int, actor_id: int | None) -> None:
+        with self.sessions.begin() as session:
+            session.add(AuditEntry(action=action, item_id=item_id, actor_id=actor_id))
+
+
 class AuditEntry(Base):
+    """One change, written after the response by a background task; the events feed reads these."""
+
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None]
-    action: Mapped[str] = mapped_column(String(64))
-    subject: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))  # created, updated, deleted
+    item_id: Mapped[int]
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -112,3 +156,5 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 DBSession = Annotated[Session, Depends(get_session)]
+
+AuditLog = Annotated[Audit, Depends(Audit)]

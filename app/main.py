@@ -12,9 +12,15 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from generated import Security, create_app
 
-from . import handlers
 from .config import Settings, get_settings
 from .db import create_schema, make_engine
+from .handlers.auth import Auth
+from .handlers.events import Events
+from .handlers.exports import Exports
+from .handlers.files import Files
+from .handlers.items import Items
+from .handlers.system import System
+from .handlers.users import Users
 from .observability import RequestIdMiddleware, configure_logging
 from .security import Tokens, api_key_verifier
 
@@ -33,7 +39,13 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         engine.dispose()
 
     app = create_app(
-        **handlers.IMPLEMENTATIONS,
+        system=System,
+        auth=Auth,
+        users=Users,
+        items=Items,
+        files=Files,
+        exports=Exports,
+        events=Events,
         security=Security(oauth2=tokens.verify, bearer=tokens.verify, api_key=api_key_verifier(settings)),
         lifespan=lifespan,
     )

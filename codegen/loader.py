@@ -173,7 +173,8 @@ class _Bundler:
             mark = getattr(exc, "problem_mark", None)
             if mark is not None:  # a syntax error: point into the file that has it
                 where = Location(_display_path(path), mark.line + 1, mark.column + 1, "")
-                self.diagnostics.error("load", "", f"not valid YAML: {exc.problem}", location=where)
+                problem = getattr(exc, "problem", None) or "syntax error"
+                self.diagnostics.error("load", "", f"not valid YAML: {problem}", location=where)
             elif isinstance(exc, json.JSONDecodeError):
                 where = Location(_display_path(path), exc.lineno, exc.colno, "")
                 self.diagnostics.error("load", "", f"not valid JSON: {exc.msg}", location=where)

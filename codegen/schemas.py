@@ -266,9 +266,10 @@ class TypeRenderer:
             ]
             union = _union(parts)
             disc = schema.get("discriminator")
-            if self.constraints and isinstance(disc, dict) and isinstance(disc.get("propertyName"), str) and len(parts) > 1:
+            tag = disc.get("propertyName") if isinstance(disc, dict) else None
+            if self.constraints and isinstance(tag, str) and len(parts) > 1:
                 return TypeExpr(
-                    f"Annotated[{union.text}, Field(discriminator={py_literal(disc['propertyName'])})]",
+                    f"Annotated[{union.text}, Field(discriminator={py_literal(tag)})]",
                     union.imports | {"from typing import Annotated", "from pydantic import Field"},
                     union.models,
                 )

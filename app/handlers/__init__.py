@@ -1,0 +1,1 @@
+"""The handler implementations, one module per tag of the contract."""
