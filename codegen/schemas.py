@@ -21,6 +21,8 @@ COMPONENT_PREFIX = "#/components/schemas/"
 OBJECT_KEYS = ("properties", "allOf", "oneOf", "anyOf", "additionalProperties", "patternProperties")
 # Formats the models validate (pydantic and the standard library know them). Any other format stays a
 # plain string: datamodel-code-generator would otherwise import a third-party type for it (`ulid`).
+# `uri` is left out on purpose: pydantic's AnyUrl rewrites values (a trailing slash, punycode), so a
+# response would not echo what the client sent, and length limits would apply to the rewritten text.
 KNOWN_FORMATS = frozenset(
     {
         "date-time",
@@ -29,7 +31,6 @@ KNOWN_FORMATS = frozenset(
         "duration",
         "uuid",
         "email",
-        "uri",
         "ipv4",
         "ipv6",
         "binary",
@@ -41,6 +42,13 @@ KNOWN_FORMATS = frozenset(
         "password",
     }
 )
+# `format: uri` / `uri-reference` become a pattern of RFC 3986's characters (ASCII, no spaces, %XX escapes):
+# the syntax check JSON Schema asks for, with the value left exactly as the client sent it.
+_URI_CHARS = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
+FORMAT_PATTERNS = {
+    "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:" + _URI_CHARS + "$",
+    "uri-reference": "^" + _URI_CHARS + "$",
+}
 CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
@@ -232,6 +240,9 @@ class ModelSet:
                 continue  # response models ignore extras: a row with a password must not fail
             elif key in ("examples", "example", "default", "const", "enum"):
                 out[key] = copy.deepcopy(value)
+            elif key == "format" and value in FORMAT_PATTERNS:
+                if "pattern" not in schema:
+                    out["pattern"] = FORMAT_PATTERNS[value]
             elif key == "format" and value not in KNOWN_FORMATS:
                 continue
             else:

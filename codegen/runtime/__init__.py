@@ -1,8 +1,9 @@
 """The runtime the generated server code stands on. Generated modules import it as `rt`."""
 
+from . import formats as _formats  # noqa: F401 (its import sets the format rules)
 from .app import build_app, is_implemented
 from .errors import ApiError, ContractViolation, ErrorShape, problem_body
-from .operation import Body, Content, Endpoint, FilePart, Operation, Params, Reply
+from .operation import Body, Content, Endpoint, FilePart, Operation, Params, Reply, UploadedFile
 from .results import EventStream, MaybeAwaitable, Result, ServerSentEvent, StreamBody
 from .security import BasicVerifier, InsufficientScope, Scheme, TokenVerifier, principal
 
@@ -26,6 +27,7 @@ __all__ = [
     "ServerSentEvent",
     "StreamBody",
     "TokenVerifier",
+    "UploadedFile",
     "build_app",
     "is_implemented",
     "principal",

@@ -94,6 +94,13 @@ class Operation:
     adapters: dict[Any, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
 
 
+class UploadedFile(bytes):
+    """A multipart file's bytes, with the name and media type the client sent beside them."""
+
+    filename: str | None = None
+    content_type: str | None = None
+
+
 class RequestInvalid(Exception):
     def __init__(self, errors: list[dict[str, Any]], detail: str = "The request is not valid.") -> None:
         self.errors = errors
@@ -349,7 +356,7 @@ class Endpoint:
                                 }
                             ]
                         ) from None
-                return _adapter(self.adapters, content.type).validate_json(raw, strict=True)
+                return _validate_json(_adapter(self.adapters, content.type), raw)
             if content.kind in ("form", "multipart"):
                 data: dict[str, Any] = {}
                 parts = {part.name: part for part in content.files}
@@ -505,6 +512,33 @@ def problem_response(
     )
 
 
+def _validate_json(adapter: TypeAdapter[Any], raw: bytes) -> Any:
+    """Strict validation straight from the bytes, except that `3.0` is the integer 3, as in JSON Schema.
+
+    Strict mode is what keeps `"5"` from becoming 5; it also refuses `5.0` for an integer, which JSON
+    Schema accepts. Only when that is what failed are integral floats rewritten and the body validated
+    again, so the common path stays one pass.
+    """
+    try:
+        return adapter.validate_json(raw, strict=True)
+    except ValidationError as exc:
+        if not any(e["type"] == "int_type" and isinstance(e.get("input"), float) for e in exc.errors()):
+            raise
+        import json
+
+        return adapter.validate_json(json.dumps(_integral_floats_to_ints(json.loads(raw))), strict=True)
+
+
+def _integral_floats_to_ints(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral_floats_to_ints(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral_floats_to_ints(v) for k, v in value.items()}
+    return value
+
+
 async def _read_file(upload: UploadFile, part: FilePart | None) -> bytes:
     """The file's bytes, refused (415, 413) if its type or size breaks the contract's limits."""
     if part is not None and part.media_types:
@@ -516,7 +550,10 @@ async def _read_file(upload: UploadFile, part: FilePart | None) -> bytes:
     data = await upload.read(limit + 1 if limit is not None else -1)
     if limit is not None and len(data) > limit:
         raise TooLarge(f"{part.name if part else 'file'}: larger than {limit} bytes.")
-    return data
+    uploaded = UploadedFile(data)
+    uploaded.filename = upload.filename
+    uploaded.content_type = _base_media(upload.content_type) or None
+    return uploaded
 
 
 def _header_value(value: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, AnyUrl, BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 
@@ -30,7 +30,12 @@ class LinkNote(BaseModel):
         validate_by_name=True,
     )
     kind: Literal["link"]
-    url: AnyUrl
+    url: Annotated[
+        str,
+        Field(
+            pattern="^[A-Za-z][A-Za-z0-9+.\\-]*:(?:[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*$"
+        ),
+    ]
 
 
 class Tree(BaseModel):
