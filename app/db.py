@@ -6,6 +6,7 @@ commit together after the handler succeeds, or roll back together when it raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,16 +46,37 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value is not None else None
 
 
+class SafeText(TypeDecorator[str]):
+    """Text that may hold NUL characters: valid in JSON strings and in the contract, refused by PostgreSQL.
+
+    On PostgreSQL a NUL is stored as the two characters backslash-zero (and a backslash as two), which
+    reads back exactly; other databases store the text as it is.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or dialect.name != "postgresql":
+            return value
+        return value.replace("\\", "\\\\").replace("\x00", "\\0")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> str | None:
+        if value is None or dialect.name != "postgresql" or "\\" not in value:
+            return value
+        return re.sub(r"\\(\\|0)", lambda m: "\x00" if m.group(1) == "0" else "\\", value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, str: SafeText}
 
 
 class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(unique=True)
+    display_name: Mapped[str] = mapped_column()
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="member")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -66,13 +88,13 @@ class Item(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    description: Mapped[str | None] = mapped_column(Text, default=None)
+    name: Mapped[str] = mapped_column()
+    description: Mapped[str | None] = mapped_column(default=None)
     price_cents: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     # ",a,b," beside the JSON list: filtering by tag with LIKE works the same on SQLite and PostgreSQL
-    tag_index: Mapped[str] = mapped_column(Text, default=",")
+    tag_index: Mapped[str] = mapped_column(default=",")
     dimensions: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -83,7 +105,7 @@ class Attachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), unique=True)
-    caption: Mapped[str | None] = mapped_column(String(200), default=None)
+    caption: Mapped[str | None] = mapped_column(default=None)
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     data: Mapped[bytes] = mapped_column(LargeBinary)
@@ -141,6 +163,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
+    if url.startswith(("postgresql://", "postgres://")):  # the driver we ship is psycopg 3
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True)
 
 

@@ -128,6 +128,7 @@ class LoadedSpec:
     root: Path
     source_map: SourceMap
     digest: str
+    has_remote: bool = False  # a remote document can change unseen: such a spec is never "up to date"
 
     @property
     def files(self) -> list[Path]:
@@ -161,9 +162,33 @@ class _Bundler:
         self.new_schemas: dict[str, Any] = {}
         self.inlining: list[tuple[Path, str]] = []
         self.placed: set[str] = set()
+        self.remote: set[str] = set()
         self.nodes = 0
 
+    def fetch(self, url: str, pointer_for_errors: str) -> _File | None:
+        """A remote document (only with --allow-remote-refs), read once, size-capped, with a time limit."""
+        key = Path(url)
+        if key in self.files:
+            return self.files[key]
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                raw = response.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError("larger than the size limit")
+            text = raw.decode("utf-8")
+            data = json.loads(text) if url.endswith(".json") else yaml.load(text, Loader=_Loader)
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            self.diagnostics.error("remote-ref", pointer_for_errors, f"cannot fetch {url}: {_reason(exc)}")
+            return None
+        self.remote.add(str(key))
+        self.files[key] = _File(key, text, data)
+        return self.files[key]
+
     def load(self, path: Path, pointer_for_errors: str) -> _File | None:
+        if path in self.files:  # already read (remote documents are keyed by their URL)
+            return self.files[path]
         path = path.resolve()
         if path in self.files:
             return self.files[path]
@@ -271,10 +296,12 @@ class _Bundler:
                 self.diagnostics.error(
                     "remote-ref", ref_ptr, f"remote $ref {ref!r} refused (pass --allow-remote-refs)"
                 )
-            else:
-                self.diagnostics.error("remote-ref", ref_ptr, f"remote $ref {ref!r} cannot be fetched")
-            return node
-        if not parts.path:
+                return node
+            url = parts._replace(fragment="").geturl()
+            if self.fetch(url, ref_ptr) is None:
+                return node
+            target = (Path(url), unquote(parts.fragment))
+        elif not parts.path:
             if file == self.root.resolve():
                 # a local ref of the root document: already right; siblings of $ref are walked too
                 for key in list(node):
@@ -290,6 +317,13 @@ class _Bundler:
                 return node
             target = (file, unquote(parts.fragment))
         else:
+            if str(file) in self.remote:
+                self.diagnostics.error(
+                    "remote-ref",
+                    ref_ptr,
+                    f"$ref {ref!r}: relative refs inside a remote document are not followed",
+                )
+                return node
             target = ((file.parent / unquote(parts.path)).resolve(), unquote(parts.fragment))
             if not _is_within(target[0], self.base_dir):
                 self.diagnostics.error(
@@ -396,7 +430,8 @@ def load_spec(path: Path, diagnostics: Diagnostics, *, allow_remote: bool = Fals
     document = bundler.bundle()
     digest = hashlib.sha256()
     for file in sorted(bundler.files):
-        digest.update(str(file.relative_to(bundler.base_dir)).encode())
+        remote = str(file) in bundler.remote
+        digest.update(str(file if remote else file.relative_to(bundler.base_dir)).encode())
         digest.update(bundler.files[file].text.encode())
     source_map = SourceMap(bundler.files, bundler.origins)
-    return LoadedSpec(document, path, source_map, digest.hexdigest())
+    return LoadedSpec(document, path, source_map, digest.hexdigest(), has_remote=bool(bundler.remote))

@@ -128,8 +128,8 @@ def _manifest(spec: LoadedSpec, spec_path: Path) -> dict[str, object]:
     return {
         "generator": generator_fingerprint(),
         "spec": spec_path.as_posix(),
-        "spec_digest": spec.digest,
-        "spec_files": sorted(p.relative_to(base).as_posix() for p in spec.files),
+        "spec_digest": "remote" if spec.has_remote else spec.digest,
+        "spec_files": sorted(p.relative_to(base).as_posix() for p in spec.files if p.is_relative_to(base)),
     }
 
 

@@ -18,7 +18,8 @@ class Events(EventsHandlers):
     def stream_events(self, *, limit: int, last_seen: str | None) -> Iterator[ServerSentEvent]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if last_seen is not None:
-            query = query.where(AuditEntry.id > int(last_seen))
+            # the cookie may hold up to 18 digits; ids are 32-bit, so clamp before comparing
+            query = query.where(AuditEntry.id > min(int(last_seen), 2**31 - 1))
         entries = list(self.db.scalars(query))[::-1]  # the newest `limit`, oldest first
         events = [
             ItemEvent.model_validate({"id": str(e.id), "type": e.action, "item_id": e.item_id, "at": e.at})

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncIterable, Callable, Iterable
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -360,7 +361,7 @@ class Endpoint:
             if content.kind in ("form", "multipart"):
                 data: dict[str, Any] = {}
                 parts = {part.name: part for part in content.files}
-                async with request.form() as form:
+                async with _parsed_form(request) as form:
                     for key in form:
                         values = form.getlist(key)
                         converted = [
@@ -510,6 +511,22 @@ def problem_response(
         headers=headers,
         media_type=shape.media_type,
     )
+
+
+@asynccontextmanager
+async def _parsed_form(request: Request) -> AsyncIterator[FormData]:
+    """The form, with a body that does not parse reported as invalid input (the contract's 4xx)."""
+    try:
+        form = await request.form()
+    except HTTPException as exc:  # Starlette's answer to a malformed multipart or urlencoded body
+        raise RequestInvalid(
+            [{"location": ["body"], "message": str(exc.detail), "type": "malformed"}],
+            "The body does not parse.",
+        ) from None
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 def _validate_json(adapter: TypeAdapter[Any], raw: bytes) -> Any:

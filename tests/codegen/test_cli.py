@@ -160,3 +160,19 @@ def test_refs_leaving_the_spec_folder_and_remote_refs_are_refused(tmp_path: Path
     assert "leaves the spec's folder" in result.stderr
     assert "remote $ref" in result.stderr
     shutil.rmtree(folder)
+
+
+def test_remote_refs_are_followed_only_when_allowed(tmp_path: Path) -> None:
+    (tmp_path / "shared.yaml").write_text("Pet:\n  type: object\n  properties:\n    name: {type: string}\n")
+    spec = tmp_path / "api.yaml"
+    url = (tmp_path / "shared.yaml").as_uri()
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /pet:\n    get:\n"
+        "      operationId: getPet\n      responses:\n        '200':\n          description: ok\n"
+        f"          content:\n            application/json:\n              schema: {{$ref: '{url}#/Pet'}}\n"
+    )
+    refused = run("generate", str(spec), "--out", str(tmp_path / "pkg"))
+    assert refused.returncode == 2 and "--allow-remote-refs" in refused.stderr
+    allowed = run("generate", str(spec), "--out", str(tmp_path / "pkg"), "--allow-remote-refs")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "class Pet(BaseModel)" in (tmp_path / "pkg" / "models.py").read_text()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -93,15 +94,18 @@ api_key = "{API_KEY}"
     )
 
 
-def summarize(junit: Path, seconds: float) -> str:
+def summarize(junit: Path, output: str, seconds: float) -> str:
     if not junit.exists():
         return f"no JUnit report; {seconds:.0f} s"
     root = ElementTree.parse(junit).getroot()
     suites = [root] if root.tag == "testsuite" else list(root)
     tests = sum(int(s.get("tests", 0)) for s in suites)
     failures = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+    cases = re.search(r"(\d+) generated", output)
+    generated = f"{cases.group(1)} cases, " if cases else ""
     return (
-        f"{tests} operations tested, {failures} failing, {seconds:.0f} s (report: {junit.relative_to(ROOT)})"
+        f"{tests} operations (stateful included), {generated}{failures} failing, {seconds:.0f} s "
+        f"(report: {junit.relative_to(ROOT)})"
     )
 
 
@@ -119,7 +123,8 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/contract.sqlite3",
+            # CONTRACT_DATABASE_URL runs the same test on PostgreSQL (an empty database)
+            "DATABASE_URL": os.environ.get("CONTRACT_DATABASE_URL", f"sqlite:///{tmp}/contract.sqlite3"),
             "SECRET_KEY": os.urandom(32).hex(),
             "API_KEYS": json.dumps([API_KEY]),
             "LOG_LEVEL": "WARNING",
@@ -155,7 +160,9 @@ def main() -> int:
                 "1",
                 *args.extra,
             ]
-            result = subprocess.run(command, cwd=ROOT, env=env, check=False)
+            result = subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+            print(result.stdout, end="")
+            print(result.stderr, end="", file=sys.stderr)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -163,7 +170,7 @@ def main() -> int:
         if result.returncode != 0:
             print("server log (last lines):", file=sys.stderr)
             print("\n".join((Path(tmp) / "server.log").read_text().splitlines()[-20:]), file=sys.stderr)
-    print(f"contract test: {summarize(junit, time.monotonic() - started)}")
+    print(f"contract test: {summarize(junit, result.stdout, time.monotonic() - started)}")
     return result.returncode
 
 
