@@ -39,7 +39,7 @@ run: generate
 	$(PY) -m app --port $(PORT)
 
 serve: generate
-	.venv/bin/gunicorn "app.main:build_app()" --factory --worker-class uvicorn.workers.UvicornWorker \
+	.venv/bin/gunicorn "app.main:build_app()" --worker-class uvicorn_worker.UvicornWorker --workers 2 \
 		--bind 127.0.0.1:$(PORT) --forwarded-allow-ips='*'
 
 contract-test: generate
