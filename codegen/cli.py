@@ -52,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "generate":
             sub.add_argument("--force", action="store_true", help="regenerate even if nothing changed")
+    mock = commands.add_parser(
+        "mock",
+        help="serve a mock of SPEC: every operation answers with its examples, or values from its schemas",
+        description="Generate SPEC into a temporary folder and serve create_app(mock=True) with uvicorn.",
+    )
+    mock.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+    mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    mock.add_argument("--port", type=int, default=4010, help="port to listen on (default 4010)")
+    mock.add_argument("--lenient", action="store_true", help="as for generate")
+    mock.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
     return parser
 
 
@@ -82,7 +92,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+def _serve_mock(args: argparse.Namespace) -> int:
+    import importlib
+    import tempfile
+
+    import uvicorn
+
+    options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    with tempfile.TemporaryDirectory(prefix="codegen-mock-") as folder:
+        try:
+            _, diagnostics = generate(args.spec, Path(folder) / "mock_api", options, force=True)
+        except SpecError as exc:
+            _report(exc.diagnostics)
+            return EXIT_INVALID
+        _report(diagnostics)
+        sys.path.insert(0, folder)
+        app = importlib.import_module("mock_api").create_app(mock=True)
+        print(f"mock of {args.spec} on http://{args.host}:{args.port} (docs at /docs)", file=sys.stderr)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "mock":
+        return _serve_mock(args)
     problem = _check_package_name(args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

@@ -138,7 +138,7 @@ class ErrorShape:
 
     status: int
     media_type: str
-    fields: tuple[str, ...] | None  # problem fields the declared schema has; None: any JSON
+    fields: tuple[str, ...] | None  # problem fields the declared schema has (`detail[]`: a list); None: any
 
 
 @dataclass(frozen=True)

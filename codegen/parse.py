@@ -431,6 +431,10 @@ class _Parser:
             for part in [schema, *[deref(self.doc, s) for s in schema.get("allOf", [])]]:
                 if isinstance(part, dict) and isinstance(part.get("properties"), dict):
                     props.update(part["properties"])
+            # FastAPI's HTTPValidationError: `detail` is the list of errors, not a sentence
+            detail = deref(self.doc, props.get("detail", {}))
+            if isinstance(detail, dict) and detail.get("type") == "array":
+                props = {("detail[]" if name == "detail" else name): value for name, value in props.items()}
             fields = tuple(props) if props else None
         return ir.ErrorShape(status, media_type, fields)
 

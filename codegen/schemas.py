@@ -16,6 +16,7 @@ from typing import Any
 from .ir import TypeExpr
 from .literals import py_literal
 from .names import NameAllocator, pascal_case
+from .runtime.formats import FORMAT_PATTERNS
 
 COMPONENT_PREFIX = "#/components/schemas/"
 OBJECT_KEYS = ("properties", "allOf", "oneOf", "anyOf", "additionalProperties", "patternProperties")
@@ -42,13 +43,6 @@ KNOWN_FORMATS = frozenset(
         "password",
     }
 )
-# `format: uri` / `uri-reference` become a pattern of RFC 3986's characters (ASCII, no spaces, %XX escapes):
-# the syntax check JSON Schema asks for, with the value left exactly as the client sent it.
-_URI_CHARS = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
-FORMAT_PATTERNS = {
-    "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:" + _URI_CHARS + "$",
-    "uri-reference": "^" + _URI_CHARS + "$",
-}
 CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
@@ -295,6 +289,12 @@ class TypeRenderer:
         elif isinstance(schema.get("enum"), list) and schema["enum"]:
             values = [v for v in schema["enum"] if v is not None]
             base = _literal(values) if values else TypeExpr("None")
+            if self.constraints and values and all(type(v) in (int, bool) for v in values):
+                # parameters arrive as text: "2" must match the integer 2 of the enum, "false" False
+                base = TypeExpr(
+                    f"Annotated[{base.text}, rt.ScalarText]",
+                    base.imports | {"from typing import Annotated", "from codegen import runtime as rt"},
+                )
             if None in schema["enum"] and values:
                 base = base.wrap("{} | None")
             return base

@@ -4,7 +4,7 @@ from . import formats as _formats  # noqa: F401 (its import sets the format rule
 from .app import build_app, is_implemented
 from .errors import ApiError, ContractViolation, ErrorShape, problem_body
 from .operation import Body, Content, Endpoint, FilePart, Operation, Params, Reply, UploadedFile
-from .results import EventStream, MaybeAwaitable, Result, ServerSentEvent, StreamBody
+from .results import EventStream, MaybeAwaitable, Result, ScalarText, ServerSentEvent, StreamBody
 from .security import BasicVerifier, InsufficientScope, Scheme, TokenVerifier, principal
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Params",
     "Reply",
     "Result",
+    "ScalarText",
     "Scheme",
     "ServerSentEvent",
     "StreamBody",

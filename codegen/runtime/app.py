@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .errors import DEFAULT_SHAPE, ErrorShape
+from .mock import mock_response
 from .operation import Endpoint, Operation, problem_response
 from .routing import PathRoute, specificity
 from .security import Authenticator, Scheme
@@ -46,8 +47,13 @@ def build_app(
     schemes: Sequence[Scheme],
     verifiers: Mapping[str, Callable[..., Any] | None],
     fastapi_kwargs: Mapping[str, Any],
+    mock: bool = False,
 ) -> FastAPI:
-    """A FastAPI app serving `tags` (name, interface, operations) with `implementations` by tag name."""
+    """A FastAPI app serving `tags` (name, interface, operations) with `implementations` by tag name.
+
+    With `mock`, an operation without an implementation answers with its contract's example (or a
+    value built from its schema) instead of 501; requests are still validated, security is not.
+    """
     from fastapi_offline import FastAPIOffline
 
     app = FastAPIOffline(title=title, version=version, **dict(fastapi_kwargs))
@@ -60,6 +66,9 @@ def build_app(
         for op in operations:
             implemented = impl if is_implemented(impl, interface, op.handler) else None
             auth = Authenticator(op.security, scheme_map, dict(verifiers)) if op.security else None
+            if implemented is None and mock:
+                implemented = _Mock(op.handler, mock_response(contract(), op.method, op.path))
+                auth = None
             shapes = {shape.status: shape for shape in op.shapes}
             endpoint = Endpoint(op, implemented, auth, shapes)
             routes.setdefault(op.path, {})[op.method] = endpoint
@@ -69,6 +78,16 @@ def build_app(
         app.router.routes.append(PathRoute(path, routes[path], _not_allowed))
     _install_error_handlers(app, default_404)
     return app
+
+
+class _Mock:
+    """Stands in for a handler: its one method returns the operation's mock response."""
+
+    def __init__(self, name: str, respond: Callable[[], Response]) -> None:
+        async def method(**_: Any) -> Response:
+            return respond()
+
+        setattr(self, name, method)
 
 
 def _not_allowed(allow: Sequence[str]) -> Response:

@@ -67,6 +67,15 @@ def problem_body(
     if shape.fields is None:
         return full
     body = {k: v for k, v in full.items() if k in shape.fields}
+    if "detail[]" in shape.fields:  # FastAPI's shape: {"detail": [{"loc", "msg", "type"}]}
+        body["detail"] = [
+            {
+                "loc": [str(p) for p in e.get("location", [])],
+                "msg": e.get("message", ""),
+                "type": e.get("type", ""),
+            }
+            for e in errors or []
+        ]
     for alias in ("message", "error"):  # the two other common error shapes
         if alias in shape.fields:
             body[alias] = detail

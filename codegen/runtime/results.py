@@ -6,6 +6,8 @@ from collections.abc import AsyncIterable, Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias, TypeVar, Union
 
+from pydantic import BeforeValidator
+
 T = TypeVar("T")
 
 # A handler may be `def` or `async def`: both satisfy a method declared to return MaybeAwaitable[T].
@@ -50,6 +52,19 @@ def _json(value: Any) -> str:
     import pydantic_core
 
     return pydantic_core.to_json(value, by_alias=True).decode()
+
+
+def _scalar_text(value: Any) -> Any:
+    if isinstance(value, str):
+        if value in ("true", "false"):
+            return value == "true"
+        if value.lstrip("-").isdigit():
+            return int(value)
+    return value
+
+
+# For parameters typed as an integer or boolean enum (`Literal[1, 2]`): a query string's "2" is 2.
+ScalarText = BeforeValidator(_scalar_text)
 
 
 class Result:

@@ -32,13 +32,15 @@ def create_app(
     *,
     default: type[handlers.DefaultHandlers] = handlers.DefaultHandlers,
     security: Security | None = None,
+    mock: bool = False,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """The app: pass an implementation class for each tag; it is instantiated per request with
     the FastAPI dependencies its constructor declares. Operations without one answer 501.
 
     Each argument is typed `type[Interface]` (not a union), so mypy flags a class that lacks an
-    operation of the contract: "Only concrete class can be given".
+    operation of the contract: "Only concrete class can be given". With `mock=True`, operations
+    without an implementation answer with the contract's examples instead of 501.
     """
     return rt.build_app(
         title=TITLE,
@@ -51,4 +53,5 @@ def create_app(
         schemes=SCHEMES,
         verifiers=(security or Security()).verifiers(),
         fastapi_kwargs=fastapi_kwargs,
+        mock=mock,
     )
