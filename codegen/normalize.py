@@ -100,6 +100,16 @@ def _normalize_schema(
             rewritten(bound)
             if schema.pop(bound) and limit in schema:
                 schema[bound] = schema.pop(limit)
+    required = schema.get("required")
+    if isinstance(required, list) and len({str(r) for r in required}) != len(required):
+        repeated = sorted({str(r) for r in required if required.count(r) > 1})
+        diagnostics.error(
+            "duplicate-required",
+            join_pointer(pointer, "required"),
+            f"`required` lists {', '.join(repeated)} more than once",
+            recoverable=True,
+        )
+        schema["required"] = list(dict.fromkeys(required))  # the schema means the same without repeats
     if from_30 and "example" in schema and "examples" not in schema:
         schema["examples"] = [schema.pop("example")]
 

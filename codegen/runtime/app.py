@@ -56,7 +56,8 @@ def build_app(
     """
     from fastapi_offline import FastAPIOffline
 
-    app = FastAPIOffline(title=title, version=version, **dict(fastapi_kwargs))
+    # FastAPI refuses an empty title; the contract may have one (it is served as written anyway)
+    app = FastAPIOffline(title=title or "API", version=version or "0", **dict(fastapi_kwargs))
     app.openapi = contract  # type: ignore[method-assign]
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}

@@ -176,3 +176,18 @@ def test_remote_refs_are_followed_only_when_allowed(tmp_path: Path) -> None:
     allowed = run("generate", str(spec), "--out", str(tmp_path / "pkg"), "--allow-remote-refs")
     assert allowed.returncode == 0, allowed.stderr
     assert "class Pet(BaseModel)" in (tmp_path / "pkg" / "models.py").read_text()
+
+
+def test_lenient_turns_recoverable_errors_into_located_warnings(tmp_path: Path) -> None:
+    spec = str(FEATURE_SPECS / "lenient" / "slightly-invalid.yaml")
+    strict = run("generate", spec, "--out", str(tmp_path / "pkg"))
+    assert strict.returncode == 2
+    assert strict.stderr.count(": warning: ") == 0
+    lenient = run("generate", spec, "--out", str(tmp_path / "pkg"), "--lenient")
+    assert lenient.returncode == 0, lenient.stderr
+    warnings = [line for line in lenient.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 3  # 3.0-style exclusiveMinimum, a repeated `required`, a default out of range
+    assert all(LOCATED.match(line.replace("warning: ", "")) for line in warnings)
+    router = (tmp_path / "pkg" / "routers" / "default.py").read_text()
+    assert "Field(gt=0)" in router  # exclusiveMinimum: true + minimum: 0 became exclusiveMinimum: 0
+    assert "Field(None," in router  # the default that broke its schema was dropped, not generated
