@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
 from ..ir import Api
+
+# a model class whose base is another generated model (not BaseModel, RootModel, an enum or a helper)
+SUBCLASS = re.compile(
+    r"^class \w+\((?!BaseModel\b|RootModel\b|StrEnum\b|IntEnum\b|Enum\b|_)\w+\):", re.MULTILINE
+)
 
 
 def render_models(api: Api, header: str) -> str:
@@ -62,12 +68,18 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
     if isinstance(result, dict):  # a multi-module result would mean a name with dots slipped through
         raise RuntimeError("datamodel-code-generator produced several modules")
     source = str(result)
+    silenced = []
     if "class _JsonSchemaRuntimeValidationBaseCore" in source:
-        # The uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
-        # dict.get (harmless at run time); that one error code is silenced for this module only.
-        source = source.replace(
-            "\nfrom __future__", '\n# mypy: disable-error-code="arg-type"\n\nfrom __future__', 1
-        )
+        # the uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
+        # dict.get: harmless at run time
+        silenced.append("arg-type")
+    if SUBCLASS.search(source):
+        # allOf becomes a subclass that narrows an inherited field (`list[Station]` for `list[dict]`):
+        # valid for pydantic, an invariance complaint for mypy
+        silenced.append("assignment")
+    if silenced:  # for this module only, and only the codes these patterns need
+        directive = f'\n# mypy: disable-error-code="{",".join(silenced)}"\n'
+        source = source.replace("\nfrom __future__", directive + "\nfrom __future__", 1)
     return source
 
 

@@ -70,3 +70,22 @@ def test_lenient_is_needed_only_where_documents_are_invalid(spec: Path, tmp_path
 
     code = main(["check", str(spec), "--out", str(tmp_path / "pkg")])
     assert code == (2 if spec.name in LENIENT else 1)  # 1: drift, as nothing was generated there
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name if p.stem != "openapi" else p.parent.name)
+def test_generated_package_type_checks(generate_package: Generate, spec: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    flags = ("--lenient",) if spec.name in LENIENT else ()
+    package = Path(str(generate_package(spec, package_name(spec), *flags).__file__)).parent
+    mypy = subprocess.run(
+        [Path(sys.executable).parent / "mypy", "--strict", "--no-incremental", package.name],
+        capture_output=True,
+        text=True,
+        cwd=package.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        check=False,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
