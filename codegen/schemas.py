@@ -13,10 +13,10 @@ import copy
 from enum import StrEnum
 from typing import Any
 
+from .formats import FORMAT_PATTERNS
 from .ir import TypeExpr
 from .literals import py_literal
 from .names import NameAllocator, pascal_case
-from .runtime.formats import FORMAT_PATTERNS
 
 COMPONENT_PREFIX = "#/components/schemas/"
 OBJECT_KEYS = ("properties", "allOf", "oneOf", "anyOf", "additionalProperties", "patternProperties")
