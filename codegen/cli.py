@@ -52,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
         )
         if name == "generate":
             sub.add_argument("--force", action="store_true", help="regenerate even if nothing changed")
+    sdk = commands.add_parser(
+        "sdk",
+        help="write the typed Python client package (pyproject.toml, src/) for SPEC into --out",
+        description="Write an installable Python SDK (Client and AsyncClient, one resource per tag).",
+    )
+    sdk.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+    sdk.add_argument("--out", type=Path, required=True, metavar="DIR", help="the SDK project folder")
+    sdk.add_argument("--name", help="distribution name (default: from info.title)")
+    sdk.add_argument("--version", help="package version (default: info.version)")
+    sdk.add_argument("--lenient", action="store_true", help="as for generate")
+    sdk.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
     mock = commands.add_parser(
         "mock",
         help="serve a mock of SPEC: every operation answers with its examples, or values from its schemas",
@@ -113,9 +124,27 @@ def _serve_mock(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_sdk(args: argparse.Namespace) -> int:
+    from .sdk import generate_python_sdk
+
+    options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    try:
+        generate_python_sdk(args.spec, args.out, name=args.name, version=args.version, options=options)
+    except SpecError as exc:
+        _report(exc.diagnostics)
+        return EXIT_INVALID
+    except WriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{args.out}: Python SDK written", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "mock":
         return _serve_mock(args)
+    if args.command == "sdk":
+        return _write_sdk(args)
     problem = _check_package_name(args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

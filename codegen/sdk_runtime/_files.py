@@ -17,7 +17,9 @@ from typing import IO, TypeAlias
 __all__ = ["FileContent", "FileInput", "is_file_input", "to_file_tuple"]
 
 FileContent: TypeAlias = bytes | bytearray | memoryview | PurePath | IO[bytes]
-FileInput: TypeAlias = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+FileInput: TypeAlias = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -38,7 +40,7 @@ def is_file_input(value: object) -> bool:
 
 def _read(content: FileContent) -> tuple[bytes, str | None]:
     if isinstance(content, PurePath):
-        with open(content, "rb") as handle:  # noqa: PTH123 (a PurePath is not always a Path)
+        with open(content, "rb") as handle:
             return handle.read(), content.name
     if isinstance(content, bytes | bytearray | memoryview):
         return bytes(content), None

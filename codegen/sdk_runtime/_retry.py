@@ -8,6 +8,7 @@ idempotent (POST, PATCH) are retried only when the call carries an idempotency k
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import random
 import time
@@ -27,6 +28,8 @@ __all__ = [
     "retry_after",
     "retry_delay",
     "retryable_status",
+    "sleep",
+    "sleep_async",
 ]
 
 
@@ -83,3 +86,12 @@ def retry_delay(retries_taken: int, headers: Mapping[str, str] | None = None) ->
         if asked is not None:
             return asked
     return backoff(retries_taken)
+
+
+def sleep(seconds: float) -> None:
+    """The wait between attempts (a function of its own, so tests can record it instead)."""
+    time.sleep(seconds)
+
+
+async def sleep_async(seconds: float) -> None:
+    await asyncio.sleep(seconds)

@@ -1,0 +1,461 @@
+"""The Python SDK package: a client and an async client, resources per tag, errors, models, the runtime.
+
+Everything a template needs is computed here from the IR, so templates only place text. The SDK's
+hand-written core (`codegen/sdk_runtime/`) is copied in verbatim; `models.py` is the same
+datamodel-code-generator output the server uses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .. import ir
+from ..literals import comment, docstring, py_literal
+from ..names import NameAllocator, pascal_case, snake_case
+
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "sdk_runtime"
+RUNTIME_MODULES = ("_base", "_errors", "_files", "_pagination", "_response", "_retry", "_streaming")
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+# keyword arguments every method takes; a parameter of the same name is renamed
+CALL_OPTIONS = frozenset({"self", "extra_headers", "extra_query", "timeout", "idempotency_key"})
+# attributes of the generated clients: a tag of the same name gets a trailing underscore
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "request",
+        "close",
+        "set_credential",
+        "password_login",
+        "login",
+        "with_raw_response",
+    }
+)
+LINE_MEDIA_TYPES = ("text/csv", "text/tab-separated-values", "application/x-ndjson", "application/jsonl")
+# PEP 440, as packaging spells it (public and local versions)
+_PEP440 = re.compile(
+    r"^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?"
+    r"(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?(?:[-_.]?dev[-_.]?[0-9]*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$",
+    re.IGNORECASE,
+)
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("codegen", "templates/sdk_python"),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["lit"] = py_literal
+    env.filters["doc"] = lambda text, indent="    ": docstring(str(text), indent=indent)
+    env.filters["comment"] = comment
+    env.filters["toml"] = toml_string
+    return env
+
+
+def toml_string(text: object) -> str:
+    """A TOML basic string: quotes, backslashes and every control character escaped."""
+    out = []
+    for char in str(text):
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif ord(char) < 0x20 or ord(char) == 0x7F or 0xD800 <= ord(char) <= 0xDFFF:
+            out.append(f"\\u{ord(char) if ord(char) < 0xD800 else 0xFFFD:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+# -- names ----------------------------------------------------------------------------------------------
+
+
+def distribution_name(text: str) -> str:
+    """`Item Store API` -> `item-store-api` (a valid, normalised distribution name)."""
+    words = [w.lower() for w in re.split(r"[^A-Za-z0-9]+", snake_case(text, fallback="api")) if w]
+    return "-".join(words) or "api-client"
+
+
+def package_name(distribution: str) -> str:
+    name = snake_case(distribution, fallback="api").rstrip("_")
+    return name if name.isidentifier() and not name[0].isdigit() else f"api_{name}"
+
+
+def package_version(version: str) -> str:
+    return version.strip() if _PEP440.match(version.strip()) else "0.0.0"
+
+
+def _status_label(status: str) -> str:
+    if status.isdigit():
+        try:
+            phrase = HTTPStatus(int(status)).phrase
+        except ValueError:
+            return f"Status{status}"
+        return re.sub(r"[^A-Za-z0-9]", "", phrase.title())
+    return "Status" + status
+
+
+# -- operations -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Arg:
+    name: str
+    type: str
+    default: str | None = None  # None: required
+
+
+@dataclass
+class _Op:
+    name: str
+    summary: str
+    description: str
+    deprecated: bool
+    method: str
+    path: str
+    positional: list[_Arg]
+    keyword: list[_Arg]
+    path_params: list[tuple[str, str]]
+    query: list[tuple[str, str]]
+    headers: list[tuple[str, str]]
+    cookies: list[tuple[str, str]]
+    unexploded: list[str]
+    body: dict[str, Any] | None
+    security: tuple[tuple[str, ...], ...]
+    success: list[tuple[str, str, str]]  # status, kind, type expression
+    errors: list[tuple[str, str]]  # status, type expression
+    returns: str
+    async_returns: str
+    idempotency_key: bool
+    pager: dict[str, Any] | None = None
+    types: list[ir.TypeExpr | None] = field(default_factory=list)
+
+
+def _is_models(hint: ir.TypeExpr | None) -> bool:
+    """True when the hint is one model or a union of models (so a plain dict may stand in)."""
+    return hint is not None and bool(hint.models) and set(hint.text.split(" | ")) <= hint.models
+
+
+def _response_kind(content: ir.BodyContent | None) -> str:
+    if content is None or content.kind is ir.BodyKind.EMPTY:
+        return "empty"
+    if content.kind is ir.BodyKind.JSON:
+        return "json"
+    if content.kind is ir.BodyKind.EVENT_STREAM:
+        return "events"
+    if content.kind is ir.BodyKind.TEXT:
+        base = content.media_type.split(";")[0].strip().lower()
+        return "lines" if base in LINE_MEDIA_TYPES else "text"
+    if content.kind is ir.BodyKind.BINARY:
+        base = content.media_type.split(";")[0].strip().lower()
+        return "lines" if base in LINE_MEDIA_TYPES else "bytes"
+    return "text"
+
+
+_RETURN = {
+    "empty": ("None", "None"),
+    "events": ("_streaming.EventStream", "_streaming.AsyncEventStream"),
+    "lines": ("_streaming.LineStream", "_streaming.AsyncLineStream"),
+    "text": ("str", "str"),
+    "bytes": ("bytes", "bytes"),
+}
+
+
+def _operation(op: ir.Operation, schemas: dict[str, Any], taken: NameAllocator) -> _Op:
+    names = NameAllocator(CALL_OPTIONS)
+    positional: list[_Arg] = []
+    keyword: list[_Arg] = []
+    by_location: dict[ir.Location, list[tuple[str, str]]] = {loc: [] for loc in ir.Location}
+    types: list[ir.TypeExpr | None] = []
+    for param in op.parameters:
+        py_name = names.claim(param.py_name, sep="_")
+        by_location[param.location].append((param.name, py_name))
+        types.append(param.type)
+        if param.location is ir.Location.PATH:
+            positional.append(_Arg(py_name, param.type.text))
+        elif param.required:
+            keyword.append(_Arg(py_name, param.type.text))
+        else:
+            text = param.type.text if param.default == "None" else f"{param.type.text} | None"
+            keyword.append(_Arg(py_name, text, "None"))
+    body = None
+    if op.body is not None and op.body.contents:
+        content = op.body.contents[0]
+        kind = {
+            ir.BodyKind.JSON: "json",
+            ir.BodyKind.FORM: "form",
+            ir.BodyKind.MULTIPART: "multipart",
+            ir.BodyKind.TEXT: "text",
+            ir.BodyKind.EVENT_STREAM: "text",
+        }.get(content.kind, "binary")
+        if kind in ("json", "form", "multipart"):
+            if content.hint is None:
+                text = "_typing.Any"
+            elif _is_models(content.hint) or kind != "json":
+                text = f"{content.hint.text} | _typing.Mapping[str, _typing.Any]"
+            else:
+                text = content.hint.text
+            types.append(content.hint)
+        elif kind == "text":
+            text = "str"
+        else:
+            text = "bytes | _files.FileInput"
+        py_name = names.claim(op.body.py_name, sep="_")
+        if not op.body.required:
+            text += " | None"
+        keyword.append(_Arg(py_name, text, None if op.body.required else "None"))
+        body = {
+            "name": py_name,
+            "kind": kind,
+            "content_type": content.media_type,
+            "file_fields": {f.name: list(f.media_types) for f in content.file_fields},
+        }
+    success: list[tuple[str, str, str]] = []
+    returns: list[str] = []
+    async_returns: list[str] = []
+    for response in op.success_responses:
+        kind = _response_kind(response.primary)
+        if kind == "json":
+            hint = response.primary.hint if response.primary else None
+            expr = hint.text if hint is not None else "_typing.Any"
+            types.append(hint)
+            sync_type = async_type = expr
+        else:
+            expr = "None"
+            sync_type, async_type = _RETURN[kind]
+        success.append((response.status, kind, expr))
+        returns.append(sync_type)
+        async_returns.append(async_type)
+    errors = []
+    for response in op.error_responses:
+        error_content = response.primary
+        if error_content is not None and error_content.kind is ir.BodyKind.JSON and error_content.hint:
+            errors.append((response.status, error_content.hint.text))
+            types.append(error_content.hint)
+    name = taken.claim(op.name, sep="_")
+    result = _Op(
+        name=name,
+        summary=op.summary or op.name,
+        description=("Deprecated. " if op.deprecated else "") + op.description,
+        deprecated=op.deprecated,
+        method=op.method,
+        path=op.path,
+        positional=positional,
+        keyword=keyword,
+        path_params=by_location[ir.Location.PATH],
+        query=by_location[ir.Location.QUERY],
+        headers=by_location[ir.Location.HEADER],
+        cookies=by_location[ir.Location.COOKIE],
+        unexploded=[p.name for p in op.parameters if p.is_array and not p.explode],
+        body=body,
+        security=tuple(tuple(scheme for scheme, _scopes in req.schemes) for req in op.security),
+        success=success,
+        errors=errors,
+        returns=" | ".join(dict.fromkeys(returns)) or "None",
+        async_returns=" | ".join(dict.fromkeys(async_returns)) or "None",
+        idempotency_key=op.method not in IDEMPOTENT,
+        types=types,
+    )
+    result.pager = _pager(op, result, schemas, taken)
+    return result
+
+
+def _pager(
+    op: ir.Operation, rendered: _Op, schemas: dict[str, Any], taken: NameAllocator
+) -> dict[str, Any] | None:
+    """An `<op>_iter` method when the operation pages with offsets (see `_pagination`)."""
+    query = {wire: py for wire, py in rendered.query}
+    if "offset" not in query or op.method != "GET" or len(rendered.success) != 1:
+        return None
+    _status, kind, expr = rendered.success[0]
+    if kind != "json":
+        return None
+    schema = schemas.get(expr) if expr.isidentifier() else None
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    item_type = "_typing.Any"
+    if isinstance(props, dict) and isinstance(props.get("items"), dict):
+        items = props["items"].get("items")
+        ref = items.get("$ref") if isinstance(items, dict) else None
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            candidate = ref.rsplit("/", 1)[1]
+            if candidate in schemas and candidate.isidentifier():
+                item_type = candidate
+        mode = "next_offset" if "next_offset" in props else "offset"
+        if mode == "offset" and "limit" not in query:
+            return None
+    elif expr.startswith("list[") and "limit" in query:
+        mode = "offset"
+        inner = expr[len("list[") : -1]
+        item_type = inner if inner.isidentifier() else "_typing.Any"
+    else:
+        return None
+    return {
+        "name": taken.claim(f"{rendered.name}_iter", sep="_"),
+        "item_type": item_type,
+        "mode": mode,
+        "offset": query["offset"],
+        "limit": query.get("limit"),
+    }
+
+
+def _imports(types: list[ir.TypeExpr | None]) -> tuple[list[str], list[str]]:
+    lines: set[str] = set()
+    models: set[str] = set()
+    for tp in types:
+        if tp is not None:
+            lines |= tp.imports
+            models |= tp.models
+    return sorted(lines), sorted(models)
+
+
+# -- the package ----------------------------------------------------------------------------------------
+
+
+def _auth_arguments(api: ir.Api) -> list[dict[str, str]]:
+    names = NameAllocator({"self", "base_url", "timeout", "max_retries", "default_headers", "http_client"})
+    result = []
+    for scheme in api.security_schemes:
+        if scheme.kind in ("bearer", "oauth2", "openid_connect"):
+            base = scheme.py_name if scheme.py_name.endswith("token") else f"{scheme.py_name}_token"
+            kind, type_ = "bearer", "str | None"
+            what = "a bearer token, sent as `Authorization: Bearer <token>`"
+        elif scheme.kind == "api_key":
+            base = scheme.py_name if scheme.py_name.endswith("key") else f"{scheme.py_name}_key"
+            kind, type_ = "api_key", "str | None"
+            what = f"an API key, sent in the {scheme.location} {scheme.parameter_name!r}"
+        elif scheme.kind == "basic":
+            base = f"{scheme.py_name}_auth" if scheme.py_name != "basic" else "basic_auth"
+            kind, type_ = "basic", "tuple[str, str] | None"
+            what = "(username, password) for HTTP basic authentication"
+        else:
+            continue
+        result.append(
+            {
+                "name": names.claim(snake_case(base, fallback="credential"), sep="_"),
+                "scheme": scheme.py_name,
+                "kind": kind,
+                "location": scheme.location or "",
+                "parameter": scheme.parameter_name or "",
+                "type": type_,
+                "doc": f"{scheme.name}: {what}. {scheme.description}".strip(),
+            }
+        )
+    return result
+
+
+def _password_flow(api: ir.Api) -> dict[str, str] | None:
+    raw = (api.contract.get("components") or {}).get("securitySchemes") or {}
+    for scheme in api.security_schemes:
+        if scheme.kind != "oauth2":
+            continue
+        flows = (raw.get(scheme.name) or {}).get("flows") or {}
+        token_url = (flows.get("password") or {}).get("tokenUrl")
+        if isinstance(token_url, str) and token_url:
+            return {"scheme": scheme.py_name, "token_url": token_url}
+    return None
+
+
+def _error_classes(api: ir.Api) -> list[dict[str, str]]:
+    declared: dict[str, dict[str, str]] = {}
+    known = {e.status: e for e in reversed(api.errors)}
+    names = NameAllocator({"APIError", "APIStatusError", "APIConnectionError", "APITimeoutError"})
+    for op in api.operations:
+        for response in op.error_responses:
+            if response.status == "default" or response.status in declared:
+                continue
+            error = known.get(response.status)
+            declared[response.status] = {
+                "status": response.status,
+                "name": names.claim(_status_label(response.status) + "Error"),
+                "description": error.description if error else response.description,
+            }
+    return sorted(declared.values(), key=lambda e: e["status"])
+
+
+def _default_base_url(api: ir.Api) -> str | None:
+    servers = api.contract.get("servers") or []
+    url = servers[0].get("url") if servers and isinstance(servers[0], dict) else None
+    if isinstance(url, str) and re.match(r"^https?://[^{}\s]+$", url):
+        return url.rstrip("/")
+    return None
+
+
+def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: str) -> dict[str, str]:
+    """Every file of the SDK folder (pyproject.toml, src/<package>/...), by relative path."""
+    env = environment()
+    package = package_name(distribution)
+    root = f"src/{package}"
+    header = {"source": api.source, "digest": api.digest}
+    model_names = set(api.model_schemas)
+    class_names = NameAllocator(model_names | {"Client", "AsyncClient"})
+    attributes = NameAllocator(CLIENT_ATTRIBUTES)
+    resources = []
+    files: dict[str, str] = {}
+    for tag in api.tags:
+        stem = pascal_case(tag.name, fallback="Tag")
+        taken = NameAllocator({"with_raw_response", "_client"})
+        ops = [_operation(op, api.model_schemas, taken) for op in tag.operations]
+        imports, models = _imports([t for op in ops for t in op.types])
+        resource = {
+            "module": tag.py_name,
+            "attribute": attributes.claim(tag.py_name, sep="_"),
+            "name": tag.name,
+            "description": tag.description,
+            "sync": class_names.claim(f"{stem}Resource"),
+            "async": class_names.claim(f"Async{stem}Resource"),
+            "sync_raw": class_names.claim(f"{stem}ResourceWithRawResponse"),
+            "async_raw": class_names.claim(f"Async{stem}ResourceWithRawResponse"),
+        }
+        resources.append(resource)
+        files[f"{root}/resources/{tag.py_name}.py"] = env.get_template("resource.py.jinja").render(
+            resource=resource, operations=ops, imports=imports, models=models, **header
+        )
+    errors = _error_classes(api)
+    login = _password_flow(api)
+    context = {
+        "title": api.title,
+        "version": version,
+        "api_version": api.version,
+        "description": api.description,
+        "distribution": distribution,
+        "package": package,
+        "resources": resources,
+        "errors": errors,
+        "auth": _auth_arguments(api),
+        "login": login,
+        "login_name": "login",
+        "base_url": _default_base_url(api),
+        "email": "EmailStr" in models_source or "NameEmail" in models_source,
+        **header,
+    }
+    files[f"{root}/resources/__init__.py"] = env.get_template("resources_init.py.jinja").render(**context)
+    files[f"{root}/_client.py"] = env.get_template("client.py.jinja").render(**context)
+    files[f"{root}/errors.py"] = env.get_template("errors.py.jinja").render(**context)
+    files[f"{root}/__init__.py"] = env.get_template("init.py.jinja").render(**context)
+    files[f"{root}/models.py"] = models_source
+    files[f"{root}/py.typed"] = ""
+    for module in RUNTIME_MODULES:
+        files[f"{root}/{module}.py"] = (RUNTIME_DIR / f"{module}.py").read_text(encoding="utf-8")
+    files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**context)
+    files["README.md"] = env.get_template("README.md.jinja").render(**context)
+    return files
+
+
+def models_header(api: ir.Api) -> str:
+    header = environment().get_template("header.jinja").render(source=api.source, digest=api.digest)
+    return header.rstrip("\n")
+
+
+def contract_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
