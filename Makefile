@@ -45,9 +45,12 @@ serve: generate
 contract-test: generate
 	$(PY) -m tests.contract.run
 
-sdk: install  ## the Python SDK in sdk/python, built into dist/ (wheel and sdist)
+sdk: install  ## both SDKs under sdk/, built into dist/: wheel, sdist and the npm tarball
 	$(PY) -m codegen sdk $(SPEC) --out sdk/python
 	.venv/bin/uv build --quiet --out-dir dist sdk/python
+	$(PY) -m codegen sdk $(SPEC) --lang typescript --out sdk/typescript
+	cd sdk/typescript && npm install --silent --no-audit --no-fund && npm run --silent build \
+		&& npm pack --silent --pack-destination ../../dist
 	@ls dist
 
 bench: install  ## the generator section, then the runtime section

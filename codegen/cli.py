@@ -54,8 +54,14 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--force", action="store_true", help="regenerate even if nothing changed")
     sdk = commands.add_parser(
         "sdk",
-        help="write the typed Python client package (pyproject.toml, src/) for SPEC into --out",
-        description="Write an installable Python SDK (Client and AsyncClient, one resource per tag).",
+        help="write a typed client package for SPEC into --out (Python by default, or TypeScript)",
+        description="Write an installable SDK: Python (Client, AsyncClient) or TypeScript (fetch, no deps).",
+    )
+    sdk.add_argument(
+        "--lang",
+        choices=("python", "typescript"),
+        default="python",
+        help="the SDK's language (default python)",
     )
     sdk.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
     sdk.add_argument("--out", type=Path, required=True, metavar="DIR", help="the SDK project folder")
@@ -73,6 +79,39 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--port", type=int, default=4010, help="port to listen on (default 4010)")
     mock.add_argument("--lenient", action="store_true", help="as for generate")
     mock.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    diff = commands.add_parser(
+        "diff",
+        help="report the changes from OLD to NEW that break clients of OLD; exit 1 if any",
+        description=(
+            "Compare two versions of a contract operation by operation, from the point of view of a client "
+            "of OLD, and classify every change as breaking, warning or compatible. A side may be a file or "
+            "GIT_REF:path (the spec, and every file beside it, as committed at GIT_REF; path as in git show)."
+        ),
+        epilog="Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 invalid spec or usage.",
+    )
+    diff.add_argument("old", metavar="OLD", help="the published contract: a file or GIT_REF:path")
+    diff.add_argument("new", metavar="NEW", help="the proposed contract: a file or GIT_REF:path")
+    diff.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="report format (default text)"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=("breaking", "warning"),
+        default="breaking",
+        help="lowest severity that makes the exit status 1 (default breaking)",
+    )
+    diff.add_argument(
+        "--allow-major",
+        action="store_true",
+        help="do not fail when NEW's info.version has a higher semver major than OLD's (still listed)",
+    )
+    diff.add_argument(
+        "--strict",
+        action="store_true",
+        help="also run openapi-spec-validator on both sides, as generate does (~1 s per side on big specs)",
+    )
+    diff.add_argument("--lenient", action="store_true", help="as for generate")
+    diff.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
     return parser
 
 
@@ -126,23 +165,38 @@ def _serve_mock(args: argparse.Namespace) -> int:
 
 def _write_sdk(args: argparse.Namespace) -> int:
     from .sdk import generate_python_sdk
+    from .sdk_typescript import generate_typescript_sdk
 
     options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    write = generate_typescript_sdk if args.lang == "typescript" else generate_python_sdk
     try:
-        generate_python_sdk(args.spec, args.out, name=args.name, version=args.version, options=options)
+        write(args.spec, args.out, name=args.name, version=args.version, options=options)
     except SpecError as exc:
         _report(exc.diagnostics)
         return EXIT_INVALID
     except WriteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    print(f"{args.out}: Python SDK written", file=sys.stderr)
+    print(f"{args.out}: {args.lang.capitalize()} SDK written", file=sys.stderr)
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "mock":
         return _serve_mock(args)
+    if args.command == "diff":
+        from .diff import Severity
+        from .diff_report import run as run_diff
+
+        return run_diff(
+            args.old,
+            args.new,
+            output_format=args.format,
+            fail_on=Severity(args.fail_on),
+            allow_major=args.allow_major,
+            options=Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs),
+            strict=args.strict,
+        )
     if args.command == "sdk":
         return _write_sdk(args)
     problem = _check_package_name(args.out)

@@ -8,6 +8,7 @@ branch). Front-end teams use this before handlers exist, as they would a Prism m
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Callable
@@ -121,7 +122,10 @@ def _object(resolver: _Resolver, schema: dict[str, Any], depth: int) -> dict[str
             names.append(name)
     result: dict[str, Any] = {}
     for name in names:
-        result[name] = _value(resolver, properties.get(name, {}), depth + 1)
+        prop = resolver.resolve(properties.get(name, {}))
+        if isinstance(prop, dict) and prop.get("writeOnly") is True:
+            continue  # mocks are responses, which never carry writeOnly properties
+        result[name] = _value(resolver, prop, depth + 1)
     return result
 
 
@@ -199,10 +203,36 @@ def _valid(schema: Any, value: Any, document: dict[str, Any]) -> str | None:
     # The schema's refs (`#/components/schemas/X`) point into the OpenAPI document: validating against
     # the document's own top level with the schema's keywords laid over it makes them resolve, and
     # the document's other keys (openapi, info, paths...) are not JSON Schema keywords.
+    document = _response_view(document)
     root = {**document, **schema} if isinstance(schema, dict) else schema
     validator = Draft202012Validator(root, format_checker=format_checker())
     error = next(iter(validator.iter_errors(value)), None)
     return None if error is None else error.message
+
+
+_VIEWS: dict[int, dict[str, Any]] = {}
+
+
+def _response_view(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as a response sees it: writeOnly properties are not required (they are absent)."""
+    view = _VIEWS.get(id(document))
+    if view is None:
+        view = _VIEWS[id(document)] = _relax_write_only(copy.deepcopy(document))
+    return view
+
+
+def _relax_write_only(node: Any) -> Any:
+    if isinstance(node, dict):
+        props = node.get("properties")
+        if isinstance(props, dict) and isinstance(node.get("required"), list):
+            hidden = {n for n, p in props.items() if isinstance(p, dict) and p.get("writeOnly") is True}
+            node["required"] = [r for r in node["required"] if r not in hidden]
+        for value in node.values():
+            _relax_write_only(value)
+    elif isinstance(node, list):
+        for value in node:
+            _relax_write_only(value)
+    return node
 
 
 def _without_write_only(resolver: _Resolver, schema: Any, value: Any, depth: int) -> Any:

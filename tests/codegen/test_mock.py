@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.codegen.test_shared_specs import LENIENT, SPECS, package_name
+from tests.conftest import ROOT
 
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 
@@ -42,7 +43,11 @@ def _mock_app(spec: Path, folder: Path) -> Any:
         sys.path.remove(str(folder))
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name if p.stem != "openapi" else p.parent.name)
+@pytest.mark.parametrize(
+    "spec",
+    [*SPECS, ROOT / "spec" / "openapi.yaml"],
+    ids=lambda p: p.name if p.stem != "openapi" else p.parent.name,
+)
 def test_mock_answers_every_operation_within_its_contract(
     spec: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,0 +1,486 @@
+"""`python -m codegen diff OLD NEW`: one spec pair per rule, both directions, git refs, exit codes, golden.
+
+Each folder under `specs/diff/` holds `old.yaml` and `new.yaml` differing in one way. Diffing them must
+report exactly the expected (severity, rule) pairs, and diffing them the other way round the expected
+reverse: what narrows a request widens it backwards, and in a response the severities flip.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from codegen.cli import main
+from codegen.diff import Change, Severity, diff_specs, failing, major_bump, semver_major
+from codegen.diff_load import load_source, split_git_source
+from codegen.pipeline import Options
+
+from tests.conftest import ROOT, SHARED_SPECS
+
+PAIRS = Path(__file__).resolve().parent / "specs" / "diff"
+GOLDEN = PAIRS / "golden"
+LOCATION = re.compile(r"^(?:[^:\s]+:)?[^:\s]+\.yaml:\d+$")
+
+B, W, C = "breaking", "warning", "compatible"
+Expected = set[tuple[str, str]]
+
+# folder -> (OLD -> NEW, NEW -> OLD); documentation and version changes are left out of the comparison
+CASES: dict[str, tuple[Expected, Expected]] = {
+    "operation-removed": ({(B, "operation-removed")}, {(C, "operation-added")}),
+    "path-removed": ({(B, "operation-removed")}, {(C, "operation-added")}),
+    "path-parameter-renamed": ({(W, "parameter-renamed")}, {(W, "parameter-renamed")}),
+    "operation-id-changed": ({(W, "operation-id-changed")}, {(W, "operation-id-changed")}),
+    "request-property-added-required": ({(B, "property-added-required")}, {(W, "property-removed")}),
+    "request-property-added-optional": ({(C, "property-added")}, {(W, "property-removed")}),
+    "request-property-made-required": ({(B, "property-made-required")}, {(C, "property-required-changed")}),
+    "request-property-removed-closed": ({(B, "property-removed")}, {(C, "property-added")}),
+    "request-body-made-required": ({(B, "request-body-made-required")}, {(C, "request-body-made-optional")}),
+    "request-type-changed": ({(B, "type-changed")}, {(B, "type-changed")}),
+    "request-enum-value-removed": ({(B, "enum-value-removed")}, {(C, "enum-value-added")}),
+    "request-maximums-lowered": (
+        {(B, "maxLength-lowered"), (B, "maximum-lowered"), (B, "maxItems-lowered")},
+        {(C, "maxLength-raised"), (C, "maximum-raised"), (C, "maxItems-raised")},
+    ),
+    "request-minimums-raised": (
+        {(B, "minLength-raised"), (B, "minimum-raised"), (B, "minItems-raised")},
+        {(C, "minLength-lowered"), (C, "minimum-lowered"), (C, "minItems-lowered")},
+    ),
+    "request-pattern-added": ({(B, "pattern-added")}, {(C, "pattern-removed")}),
+    "request-pattern-changed": ({(B, "pattern-changed")}, {(B, "pattern-changed")}),
+    "request-nullable-removed": ({(B, "null-removed")}, {(C, "null-added")}),  # OpenAPI 3.0 `nullable`
+    "request-branch-removed": ({(B, "branch-removed")}, {(C, "branch-added")}),
+    "request-additional-properties-closed": (
+        {(B, "additional-properties-closed")},
+        {(C, "additional-properties-opened")},
+    ),
+    "request-default-changed": ({(W, "default-changed")}, {(W, "default-changed")}),
+    "request-media-type-removed": ({(B, "media-type-removed")}, {(C, "media-type-added")}),
+    "parameter-added-required": ({(B, "parameter-added-required")}, {(W, "parameter-removed")}),
+    "parameter-added-optional": ({(C, "parameter-added")}, {(W, "parameter-removed")}),
+    "parameter-made-required": ({(B, "parameter-made-required")}, {(C, "parameter-made-optional")}),
+    "parameter-moved": ({(B, "parameter-moved")}, {(B, "parameter-moved")}),
+    "parameter-maximum-lowered": ({(B, "maximum-lowered")}, {(C, "maximum-raised")}),
+    "response-property-removed": ({(B, "property-removed")}, {(C, "property-added")}),
+    "response-property-made-optional": ({(B, "property-made-optional")}, {(C, "property-required-changed")}),
+    "response-made-nullable": ({(B, "null-added")}, {(C, "null-removed")}),
+    "response-type-widened": ({(B, "type-widened")}, {(C, "type-narrowed")}),
+    "response-type-changed": ({(B, "type-changed")}, {(B, "type-changed")}),
+    "response-enum-value-added": ({(W, "enum-value-added")}, {(C, "enum-value-removed")}),
+    "response-max-length-raised": ({(B, "maxLength-raised")}, {(C, "maxLength-lowered")}),
+    "response-header-removed": ({(B, "response-header-removed")}, {(C, "response-header-added")}),
+    "response-media-type-removed": ({(B, "media-type-removed")}, {(C, "media-type-added")}),
+    "success-status-changed": ({(B, "success-status-changed")}, {(B, "success-status-changed")}),
+    "success-status-removed": ({(B, "success-status-removed")}, {(W, "success-status-added")}),
+    "security-added": ({(B, "security-added")}, {(C, "security-relaxed")}),
+    "security-scheme-changed": ({(B, "security-scheme-changed")}, {(B, "security-scheme-changed")}),
+    "server-changed": ({(B, "server-changed")}, {(B, "server-changed")}),
+    "recursive-schema": ({(B, "maxLength-lowered")}, {(C, "maxLength-raised")}),
+    "refs-moved": (set(), set()),  # inline -> component, renamed component, allOf flattened: no change
+    "compatible-only": (
+        {(C, "operation-added"), (C, "property-added"), (C, "maxLength-raised")},
+        {
+            (B, "operation-removed"),
+            (W, "property-removed"),
+            (B, "property-removed"),
+            (B, "maxLength-lowered"),
+        },
+    ),
+}
+
+
+def document(path: Path, options: Options | None = None) -> dict[str, Any]:
+    return load_source(str(path), options or Options()).spec.document
+
+
+def kinds(changes: list[Change]) -> Expected:
+    return {(c.severity.value, c.rule) for c in changes if c.rule not in ("docs", "version")}
+
+
+def test_every_pair_has_expectations() -> None:
+    folders = {p.name for p in PAIRS.iterdir() if (p / "old.yaml").is_file()}
+    assert folders == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_pair_reports_expected_changes_both_ways(case: str) -> None:
+    old, new = document(PAIRS / case / "old.yaml"), document(PAIRS / case / "new.yaml")
+    forward, backward = CASES[case]
+    assert kinds(diff_specs(old, new)) == forward
+    assert kinds(diff_specs(new, old)) == backward
+    assert diff_specs(old, old) == []
+
+
+def test_diff_specs_is_pure() -> None:
+    old, new = document(GOLDEN / "v1.yaml"), document(GOLDEN / "v2.yaml")
+    before = copy.deepcopy((old, new))
+    first = diff_specs(old, new)
+    assert (old, new) == before
+    assert diff_specs(old, new) == first
+
+
+def test_removals_point_into_old_and_the_rest_into_new(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = main_json(str(GOLDEN.relative_to(ROOT) / "v1.yaml"), str(GOLDEN.relative_to(ROOT) / "v2.yaml"))
+    for change in result:
+        assert LOCATION.match(change["location"]), change
+        expected = "v1.yaml" if change["side"] == "old" else "v2.yaml"
+        assert f"golden/{expected}:" in change["location"]
+    removed = next(c for c in result if c["rule"] == "operation-removed")
+    assert removed["operation"] == "DELETE /orders/{orderId}"
+    assert removed["pointer"] == "/paths/~1orders~1{orderId}/delete"
+    assert removed["location"].endswith("v1.yaml:79")
+
+
+def test_a_shared_component_is_reported_where_it_changed() -> None:
+    changes = diff_specs(document(GOLDEN / "v1.yaml"), document(GOLDEN / "v2.yaml"))
+    enum = [c for c in changes if c.rule == "enum-value-added"]
+    assert {c.pointer for c in enum} == {"/components/schemas/OrderStatus/enum"}
+    # one change per operation that sees it, the response ones a warning, the query parameter compatible
+    assert sorted((c.operation, c.severity.value) for c in enum) == [
+        ("GET /orders", "compatible"),
+        ("GET /orders", "warning"),
+        ("GET /orders/{id}", "warning"),
+        ("POST /orders", "warning"),
+    ]
+
+
+def test_read_only_property_is_not_part_of_the_request() -> None:
+    def spec(read_only: bool) -> dict[str, Any]:
+        item = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"id": {"type": "integer", "readOnly": read_only}, "name": {"type": "string"}},
+        }
+        body = {"content": {"application/json": {"schema": item}}}
+        ok = {"201": {"description": "ok", "content": {"application/json": {"schema": item}}}}
+        return {"paths": {"/items": {"post": {"requestBody": body, "responses": ok}}}}
+
+    changes = diff_specs(spec(False), spec(True))
+    assert kinds(changes) == {(B, "property-removed")}  # clients sending `id` are refused now
+    assert changes[0].reason.startswith("request body, `id`")
+
+
+def test_security_scopes_added_break_and_alternatives_relax() -> None:
+    def spec(security: list[dict[str, list[str]]]) -> dict[str, Any]:
+        op = {"security": security, "responses": {"200": {"description": "ok"}}}
+        return {"paths": {"/a": {"get": op}}}
+
+    assert kinds(diff_specs(spec([{"oauth": ["read"]}]), spec([{"oauth": ["read", "write"]}]))) == {
+        (B, "security-changed")
+    }
+    assert kinds(diff_specs(spec([{"oauth": ["read"]}]), spec([{"oauth": ["read"]}, {"key": []}]))) == {
+        (C, "security-relaxed")
+    }
+    assert kinds(diff_specs(spec([{"oauth": ["read"]}]), spec([]))) == {(C, "security-relaxed")}
+
+
+def test_integer_to_number_widens_and_multiple_of() -> None:
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"post": {"requestBody": body, "responses": {"204": {"description": "ok"}}}}}}
+
+    assert kinds(diff_specs(spec({"type": "integer"}), spec({"type": "number"}))) == {(C, "type-widened")}
+    assert kinds(diff_specs(spec({"type": "number"}), spec({"type": "integer"}))) == {(B, "type-narrowed")}
+    four, two = spec({"type": "integer", "multipleOf": 4}), spec({"type": "integer", "multipleOf": 2})
+    assert kinds(diff_specs(four, two)) == {(C, "multipleOf-changed")}
+    assert kinds(diff_specs(two, four)) == {(B, "multipleOf-changed")}
+
+
+def test_exclusive_bounds_are_tighter_at_the_same_value() -> None:
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"post": {"requestBody": body, "responses": {"204": {"description": "ok"}}}}}}
+
+    inclusive, exclusive = (
+        spec({"type": "number", "maximum": 5}),
+        spec({"type": "number", "exclusiveMaximum": 5}),
+    )
+    assert kinds(diff_specs(inclusive, exclusive)) == {(B, "maximum-lowered")}
+    assert kinds(diff_specs(exclusive, inclusive)) == {(C, "maximum-raised")}
+
+
+def test_odd_documents_never_crash_the_diff() -> None:
+    """Random damage to a valid document (keys dropped, values of the wrong type): the engine reads
+    only what it understands and must never raise, and a document is always equal to itself."""
+    rng = random.Random(4)
+    base = document(GOLDEN / "v1.yaml")
+    odd: list[Any] = [None, True, 0, -1.5, "x", [], {}, ["a"], {"type": "string"}, {"$ref": "#/nope"}]
+
+    def mutated() -> dict[str, Any]:
+        copied = copy.deepcopy(base)
+        for _ in range(rng.randint(1, 4)):
+            places = list(_places(copied))
+            parent, key = rng.choice(places)
+            if isinstance(parent, dict) and rng.random() < 0.4:
+                del parent[key]
+            else:
+                parent[key] = copy.deepcopy(rng.choice(odd))
+        return copied
+
+    for _ in range(300):
+        damaged = mutated()
+        diff_specs(base, damaged)
+        diff_specs(damaged, base)
+        assert diff_specs(damaged, damaged) == []
+
+
+def _places(node: Any) -> Iterator[tuple[Any, Any]]:
+    """(container, key) for every value inside `node`."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield node, key
+        yield from _places(value)
+
+
+# --- the semver gate ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("version", "major"),
+    [
+        ("1.4.2", 1),
+        ("v2.0.0", 2),
+        ("10.0.0-rc.1+build.5", 10),
+        ("1.0", None),
+        ("2024-05-01", None),
+        ("", None),
+    ],
+)
+def test_semver_major(version: str, major: int | None) -> None:
+    assert semver_major(version) == major
+
+
+def test_major_bump_allows_breaking_changes_only_when_asked() -> None:
+    v1, v2 = {"info": {"version": "1.9.0"}}, {"info": {"version": "2.0.0"}}
+    breaking = [Change(Severity.BREAKING, "operation-removed", "GET /a", "/paths/~1a/get", "gone", "old")]
+    assert major_bump(v1, v2)
+    assert not major_bump(v2, v1)
+    assert not major_bump({"info": {"version": "one"}}, v2)  # not semver: no bump
+    assert failing(breaking, Severity.BREAKING) == breaking
+    assert failing(breaking, Severity.BREAKING, major_allowed=True) == []
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def pair(case: str) -> tuple[str, str]:
+    return str(PAIRS / case / "old.yaml"), str(PAIRS / case / "new.yaml")
+
+
+def main_json(old: str, new: str, *flags: str) -> list[dict[str, Any]]:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        main(["diff", old, new, "--format", "json", *flags])
+    result: list[dict[str, Any]] = json.loads(out.getvalue())
+    return result
+
+
+def test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", *pair("compatible-only")]) == 0
+    assert main(["diff", *pair("response-property-removed")]) == 1
+    assert main(["diff", *pair("operation-id-changed")]) == 0  # a warning only
+    assert main(["diff", *pair("operation-id-changed"), "--fail-on", "warning"]) == 1
+    assert main(["diff", *pair("refs-moved"), "--fail-on", "warning"]) == 0
+    capsys.readouterr()
+
+
+def test_text_report_groups_by_severity(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml")]) == 1
+    out = capsys.readouterr().out
+    assert "14 breaking, 5 warning, 8 compatible" in out.splitlines()[0]
+    headings = [
+        line for line in out.splitlines() if re.match(r"^(breaking|warning|compatible) \(\d+\):$", line)
+    ]
+    assert headings == ["breaking (14):", "warning (5):", "compatible (8):"]
+    assert "pass --allow-major" in out
+    assert out.rstrip().endswith("FAIL: 14 change(s) at or above breaking (--fail-on breaking)")
+
+
+def test_allow_major_reports_but_does_not_fail(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml"), "--allow-major"]) == 0
+    out = capsys.readouterr().out
+    assert "breaking (14):" in out
+    assert "reported but allowed (--allow-major)" in out
+    # without a major bump the flag changes nothing
+    assert main(["diff", *pair("response-property-removed"), "--allow-major"]) == 1
+    capsys.readouterr()
+
+
+def test_json_is_a_list_of_changes() -> None:
+    result = main_json(*pair("request-maximums-lowered"))
+    assert isinstance(result, list) and len(result) == 3
+    assert set(result[0]) == {"severity", "rule", "operation", "pointer", "reason", "side", "location"}
+    assert {c["severity"] for c in result} == {"breaking"}
+    assert all(c["operation"] == "POST /items" for c in result)
+
+
+def test_invalid_spec_exits_2_with_located_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = SHARED_SPECS / "broken" / "missing-body-ref.yaml"
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"missing-body-ref\.yaml:\d+:\d+: /paths/~1/post/requestBody/\$ref: ", err), err
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(tmp_path / "nope.yaml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["diff"], ["diff", "a.yaml"], ["diff", "a.yaml", "b.yaml", "--format", "html"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+    capsys.readouterr()
+
+
+def test_help_describes_the_command() -> None:
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "codegen", "diff", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert result.returncode == 0
+    for flag in ("--format", "--fail-on", "--allow-major", "--strict", "GIT_REF:path"):
+        assert flag in result.stdout
+
+
+def test_strict_runs_the_full_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", *pair("response-property-removed"), "--strict"]) == 1
+    capsys.readouterr()
+
+
+# --- git refs -------------------------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+ROOT_SPEC = """openapi: 3.1.0
+info: {title: Two files, version: 1.0.0}
+paths:
+  /items:
+    post:
+      operationId: createItem
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "schemas/item.yaml"}
+      responses:
+        "201":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: "schemas/item.yaml"}
+"""
+ITEM = """type: object
+required: [name]
+properties:
+  name: {type: string, maxLength: %d}
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository whose last two commits hold a two-file spec; the second lowers a maxLength."""
+    repo = tmp_path / "repo"
+    (repo / "spec" / "schemas").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "spec" / "openapi.yaml").write_text(ROOT_SPEC)
+    (repo / "README").write_text("not part of the spec\n")
+    for length in (100, 50):
+        (repo / "spec" / "schemas" / "item.yaml").write_text(ITEM % length)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"maxLength {length}")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_git_refs_on_both_sides(repo: Path) -> None:
+    result = main_json("HEAD~1:spec/openapi.yaml", "HEAD:spec/openapi.yaml")
+    assert [(c["severity"], c["rule"]) for c in result] == [
+        ("breaking", "maxLength-lowered"),  # the request: clients may send 100 characters
+        ("compatible", "maxLength-lowered"),  # the response
+    ]
+    assert result[0]["location"] == "HEAD:spec/schemas/item.yaml:4"
+    assert result[0]["pointer"] == "/components/schemas/item/properties/name/maxLength"
+
+
+def test_git_ref_against_the_working_tree(repo: Path) -> None:
+    (repo / "spec" / "schemas" / "item.yaml").write_text(ITEM % 50 + "  note: {type: string}\n")
+    result = main_json("HEAD:spec/openapi.yaml", "spec/openapi.yaml")
+    assert {(c["severity"], c["rule"]) for c in result} == {("compatible", "property-added")}
+    assert all(c["location"].startswith("spec/schemas/item.yaml:") for c in result)
+    (repo / "spec" / "sub").mkdir()
+    os.chdir(repo / "spec" / "sub")  # `./` is relative to the current folder, as in `git show`
+    from_below = main_json("HEAD:./../openapi.yaml", "../openapi.yaml")
+    assert [c["rule"] for c in from_below] == [c["rule"] for c in result]
+    assert all(c["location"].startswith("../schemas/item.yaml:") for c in from_below)
+
+
+def test_git_errors_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "nosuchref:spec/openapi.yaml", "spec/openapi.yaml"]) == 2
+    assert "git cannot read revision 'nosuchref'" in capsys.readouterr().err
+    assert main(["diff", "HEAD:spec/nope.yaml", "spec/openapi.yaml"]) == 2
+    assert "HEAD:spec/nope.yaml: no such file at that revision" in capsys.readouterr().err
+
+
+def test_invalid_spec_at_a_ref_is_located_in_that_commit(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "spec" / "schemas" / "item.yaml").write_text(
+        "type: object\nproperties:\n  name: {$ref: '#/nope'}\n"
+    )
+    git(repo, "commit", "-q", "-am", "broken")
+    assert main(["diff", "HEAD~1:spec/openapi.yaml", "HEAD:spec/openapi.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"^HEAD:spec/schemas/item\.yaml:3:\d+: .*does not resolve", err, re.M), err
+
+
+def test_split_git_source(tmp_path: Path) -> None:
+    assert split_git_source("origin/main:spec/openapi.yaml") == ("origin/main", "spec/openapi.yaml")
+    assert split_git_source("spec/openapi.yaml") is None
+    assert split_git_source(":spec/openapi.yaml") is None
+    odd = tmp_path / "a:b.yaml"
+    odd.write_text("")
+    assert split_git_source(str(odd)) is None  # an existing file wins
+
+
+# --- real specs and the golden report -------------------------------------------------------------------
+
+REAL = sorted([*SHARED_SPECS.glob("*.yaml"), SHARED_SPECS / "redocly-cafe" / "openapi.yaml"])
+LENIENT = {"opc-baseline-3.1.yaml"}  # as in test_shared_specs: 3.0-isms in a 3.1 document
+
+
+@pytest.mark.parametrize("spec", REAL, ids=lambda p: p.parent.name + "/" + p.name)
+def test_a_real_spec_has_no_changes_against_itself(spec: Path) -> None:
+    options = Options(lenient=spec.name in LENIENT)
+    assert diff_specs(document(spec, options), document(spec, options)) == []
+
+
+def test_golden_markdown_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(ROOT)  # the report names the files as given, relative to the repository
+    old, new = (str((GOLDEN / name).relative_to(ROOT)) for name in ("v1.yaml", "v2.yaml"))
+    assert main(["diff", old, new, "--format", "markdown"]) == 1
+    report = capsys.readouterr().out
+    expected = GOLDEN / "expected.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.write_text(report)
+    assert report == expected.read_text(), "the diff report changed; review it and rerun with UPDATE_GOLDEN=1"

@@ -1,0 +1,151 @@
+"""The TypeScript SDK end to end: generated from spec/openapi.yaml, compiled with `tsc --strict`, packed with
+`npm pack`, installed from the tarball and driven through every operation of the real example service.
+
+TypeScript itself comes from tests/sdk/ts/package.json, installed once into .bench/ts-cache (git-ignored)
+and reused; the generated package has no runtime dependencies, so nothing else is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+from codegen.sdk_typescript import generate_typescript_sdk
+
+from tests.sdk.conftest import API_KEY, ROOT, SPEC
+
+TS_DIR = Path(__file__).resolve().parent / "ts"
+CACHE = ROOT / ".bench" / "ts-cache"
+PACKAGE = "item-store-api"
+
+pytestmark = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+
+
+def run(args: list[str | Path], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, args))} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@pytest.fixture(scope="session")
+def tsc() -> Path:
+    """The pinned TypeScript compiler, installed once into .bench/ts-cache."""
+    manifest = (TS_DIR / "package.json").read_text(encoding="utf-8")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    binary = CACHE / "node_modules" / ".bin" / "tsc"
+    if not binary.exists() or (CACHE / "package.json").read_text(encoding="utf-8") != manifest:
+        (CACHE / "package.json").write_text(manifest, encoding="utf-8")
+        run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], CACHE, timeout=300)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def ts_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_typescript_sdk(SPEC, tmp_path_factory.mktemp("ts-sdk") / PACKAGE)
+
+
+def test_package_shape(ts_sdk: Path) -> None:
+    manifest = json.loads((ts_sdk / "package.json").read_text(encoding="utf-8"))
+    assert manifest["name"] == PACKAGE and manifest["type"] == "module"
+    assert "dependencies" not in manifest
+    config = json.loads((ts_sdk / "tsconfig.json").read_text(encoding="utf-8"))["compilerOptions"]
+    assert config["strict"] is True and config["noUncheckedIndexedAccess"] is True
+
+
+def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_path: Path) -> None:
+    timings: dict[str, float] = {}
+    start = time.monotonic()
+    run([tsc, "-p", ts_sdk / "tsconfig.json"], ts_sdk)
+    timings["tsc"] = time.monotonic() - start
+
+    start = time.monotonic()
+    packed = run(["npm", "pack", "--json", "--pack-destination", tmp_path], ts_sdk)
+    (info,) = json.loads(packed.stdout)
+    tarball = tmp_path / info["filename"]
+    names = {f["path"] for f in info["files"]}
+    assert {"dist/index.js", "dist/index.d.ts", "package.json"} <= names
+    timings["pack"] = time.monotonic() - start
+
+    # install the tarball as npm would (no dependencies to fetch): unpack into node_modules/<name>
+    project = tmp_path / "project"
+    target = project / "node_modules" / PACKAGE
+    target.mkdir(parents=True)
+    with tarfile.open(tarball) as archive:
+        for member in archive.getmembers():
+            if member.isfile() and member.name.startswith("package/"):
+                source = archive.extractfile(member)
+                assert source is not None
+                destination = target / member.name.removeprefix("package/")
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                destination.write_bytes(source.read())
+    (project / "package.json").write_text('{"private": true, "type": "module"}\n', encoding="utf-8")
+    for script in ("drive.ts", "retries.ts"):
+        shutil.copy(TS_DIR / script, project / script)
+    (project / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "module": "NodeNext",
+                    "moduleResolution": "NodeNext",
+                    "lib": ["ES2022", "DOM", "DOM.Iterable"],
+                    "strict": True,
+                    "noUncheckedIndexedAccess": True,
+                    "skipLibCheck": False,
+                    "outDir": ".",
+                },
+                "files": ["drive.ts", "retries.ts"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    start = time.monotonic()
+    run([tsc, "-p", project / "tsconfig.json"], project)
+    timings["tsc drive"] = time.monotonic() - start
+
+    start = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NODE_")}
+    done = subprocess.run(
+        ["node", "drive.js", service, API_KEY],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    timings["node drive"] = time.monotonic() - start
+    print(done.stdout)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert "all operations passed" in done.stdout
+
+    start = time.monotonic()
+    done = subprocess.run(
+        ["node", "retries.js"], cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    timings["node retries"] = time.monotonic() - start
+    print(done.stdout)
+    print("timings:", {k: round(v, 2) for k, v in timings.items()})
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert "all retry checks passed" in done.stdout
+
+
+def test_strings_from_the_spec_cannot_break_out() -> None:
+    from codegen.render.sdk_typescript import ts_comment, ts_string
+
+    hostile = 'a"b\\c\n</script>\u2028\u2029`${x}`\ud800'
+    literal = ts_string(hostile)
+    assert json.loads(literal) == hostile
+    for bad in ("\n", "\u2028", "\u2029", "</", "\ud800"):
+        assert bad not in literal
+    comment = ts_comment("end */ here\n*/ again\u2028 **/")
+    assert "*/" not in comment and "\n" not in comment and "\u2028" not in comment

@@ -1,0 +1,84 @@
+// The retry policy of the generated TypeScript SDK against a scripted fetch (no network):
+// 429 with Retry-After, 5xx, 408, x-should-retry, and POST/PATCH retried only with an idempotencyKey.
+
+import { APIError, Client, type RequestOptions } from "item-store-api";
+
+declare const process: { exitCode: number | undefined };
+
+function check(condition: unknown, what: string): void {
+  if (!condition) throw new Error(`FAILED: ${what}`);
+  console.log(`ok: ${what}`);
+}
+
+interface Seen {
+  method: string;
+  headers: Headers;
+}
+
+function scripted(statuses: number[], extra: Record<string, string> = {}): { client: Client; seen: Seen[] } {
+  const seen: Seen[] = [];
+  const fetch = async (_url: string, init: RequestInit): Promise<Response> => {
+    seen.push({ method: init.method ?? "GET", headers: new Headers(init.headers) });
+    const status = statuses[Math.min(seen.length - 1, statuses.length - 1)] ?? 200;
+    const ok = status < 300;
+    const body = ok ? JSON.stringify({ status: "ok", id: 1, name: "x", price_cents: 1, owner_id: 1 }) : JSON.stringify({ title: "no", status });
+    const headers: Record<string, string> = { "content-type": ok ? "application/json" : "application/problem+json", ...(ok ? {} : extra) };
+    return new Response(body, { status, headers });
+  };
+  return { client: new Client({ baseURL: "http://example.invalid", fetch, maxRetries: 2 }), seen };
+}
+
+async function main(): Promise<void> {
+  let run = scripted([429, 200], { "retry-after": "0" });
+  check((await run.client.system.getHealth()).status === "ok" && run.seen.length === 2, "429 + Retry-After retried");
+
+  run = scripted([503, 502, 200], { "retry-after-ms": "1" });
+  await run.client.system.getHealth();
+  check(run.seen.length === 3, "5xx retried twice");
+  check(run.seen[2]?.headers.get("x-retry-count") === "2", "retry count header");
+
+  run = scripted([500], { "retry-after-ms": "1" });
+  try {
+    await run.client.system.getHealth();
+    check(false, "gives up after maxRetries");
+  } catch (error) {
+    check(error instanceof APIError && error.status === 500, "APIError 500 after retries");
+    check(run.seen.length === 3, "1 + maxRetries attempts");
+  }
+
+  run = scripted([408, 200], { "retry-after-ms": "1" });
+  await run.client.system.getHealth();
+  check(run.seen.length === 2, "408 retried");
+
+  run = scripted([503, 200], { "x-should-retry": "false" });
+  await run.client.system.getHealth().catch(() => undefined);
+  check(run.seen.length === 1, "x-should-retry: false respected");
+
+  run = scripted([503, 200], { "retry-after-ms": "1" });
+  await run.client.items.createItem({ body: { name: "x", price_cents: 1 } }).catch(() => undefined);
+  check(run.seen.length === 1, "POST without idempotencyKey not retried");
+
+  run = scripted([503, 200], { "retry-after-ms": "1" });
+  const options: RequestOptions = { idempotencyKey: "key-1" };
+  await run.client.items.createItem({ body: { name: "x", price_cents: 1 }, ...options });
+  check(run.seen.length === 2, "POST with idempotencyKey retried");
+  check(run.seen.every((s) => s.headers.get("idempotency-key") === "key-1"), "same Idempotency-Key on every attempt");
+
+  run = scripted([503, 200], { "retry-after-ms": "1" });
+  await run.client.items.updateItem(1, { body: { price_cents: 2 } }).catch(() => undefined);
+  check(run.seen.length === 1, "PATCH without idempotencyKey not retried");
+
+  run = scripted([503, 200], { "retry-after-ms": "1" });
+  await run.client.items.deleteItem(1);
+  check(run.seen.length === 2, "DELETE retried");
+
+  run = scripted([503, 200], { "retry-after-ms": "1" });
+  await run.client.system.getHealth({ maxRetries: 0 }).catch(() => undefined);
+  check(run.seen.length === 1, "per-call maxRetries: 0");
+  console.log("all retry checks passed");
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
