@@ -3,9 +3,11 @@ PY     := .venv/bin/python
 SPEC   ?= spec/openapi.yaml
 OUT    ?= generated
 PORT   ?= 8000
+# what `make diff` compares the working copy of the spec with: the merge-base with main, else HEAD
+BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check lint test golden run serve contract-test sdk bench bench-runtime lock clean
+.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime lock clean
 
 install: .venv/.installed
 
@@ -29,8 +31,13 @@ lint: install
 	.venv/bin/ruff format --check codegen app tests bench  # generated/ is formatted by the generator
 	.venv/bin/mypy codegen $(OUT) app tests bench
 
-test: lint check
+test: lint check diff
 	$(PY) -m pytest
+
+diff: install  ## breaking changes of the working spec against BASE; fails unless info.version's major grew
+	@if git cat-file -e $(BASE):$(SPEC) 2>/dev/null; then \
+		$(PY) -m codegen diff $(BASE):$(SPEC) $(SPEC) --allow-major; \
+	else echo "make diff: $(SPEC) does not exist at $(BASE); nothing to compare"; fi
 
 golden: install  ## rewrite the golden files from the current generator (review the diff!)
 	UPDATE_GOLDEN=1 $(PY) -m pytest tests/codegen/test_golden.py -q
