@@ -75,8 +75,11 @@ def build_app(
             routes.setdefault(op.path, {})[op.method] = endpoint
             if 404 in shapes and default_404 is DEFAULT_SHAPE:
                 default_404 = shapes[404]
-    for path in sorted(routes, key=specificity):
-        app.router.routes.append(PathRoute(path, routes[path], _not_allowed))
+    # the contract's routes go first: every request would otherwise try the docs routes and the
+    # static-files mount before reaching them
+    app.router.routes[0:0] = [
+        PathRoute(path, routes[path], _not_allowed) for path in sorted(routes, key=specificity)
+    ]
     _install_error_handlers(app, default_404)
     return app
 
