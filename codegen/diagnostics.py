@@ -41,6 +41,8 @@ class Diagnostic:
 
     def render(self) -> str:
         where = str(self.location) if self.location else (self.pointer or "/")
+        # a key in the spec may hold CR, LF or U+2028: one problem must stay one line of the report
+        where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in where)
         prefix = "" if self.severity is Severity.ERROR else "warning: "
         return f"{where}: {prefix}{self.message}"
 

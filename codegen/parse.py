@@ -90,7 +90,11 @@ class _Parser:
             tags = operation.get("tags") or [DEFAULT_TAG]
             tag = str(tags[0])
             if tag not in tag_py:
-                tag_py[tag] = tag_names.claim(snake_case(tag, fallback="tag"), sep="_")
+                # a tag names a module file: keep it well inside any file system's name limit
+                module = snake_case(tag, fallback="tag")
+                if len(module) > 60:
+                    module = snake_case(module[:60], fallback="tag")
+                tag_py[tag] = tag_names.claim(module, sep="_")
             op = self._operation(path, method, operation, item, tag_py[tag], op_names)
             by_tag.setdefault(tag, []).append(op)
         class_names = NameAllocator()

@@ -43,6 +43,11 @@ KNOWN_FORMATS = frozenset(
         "password",
     }
 )
+# Keys datamodel-code-generator reads as instructions (custom types, imports, base classes, factories).
+# A spec is untrusted: none of them may reach it, so `x-*` keys and these are dropped from model schemas.
+GENERATOR_KEYS = frozenset(
+    {"customTypePath", "customBasePath", "default_factory", "javaType", "$id", "$schema"}
+)
 CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
@@ -234,6 +239,8 @@ class ModelSet:
                 continue  # response models ignore extras: a row with a password must not fail
             elif key in ("examples", "example", "default", "const", "enum"):
                 out[key] = copy.deepcopy(value)
+            elif isinstance(key, str) and (key.startswith("x-") or key in GENERATOR_KEYS):
+                continue  # never code: datamodel-code-generator turns some of these into imports
             elif key == "format" and value in FORMAT_PATTERNS:
                 if "pattern" not in schema:
                     out["pattern"] = FORMAT_PATTERNS[value]

@@ -49,7 +49,7 @@ def format_python(folder: Path) -> None:
     from ruff.__main__ import find_ruff_bin
 
     ruff = os.fsdecode(find_ruff_bin())
-    common = ["--isolated", "--line-length", "100", "--target-version", "py311", "--quiet"]
+    common = ["--isolated", "--no-cache", "--line-length", "100", "--target-version", "py311", "--quiet"]
     subprocess.run(
         [
             ruff,

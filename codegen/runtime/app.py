@@ -8,6 +8,7 @@ hand-written contract itself rather than one FastAPI reconstructs from Python ty
 
 from __future__ import annotations
 
+import html
 import inspect
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -57,7 +58,8 @@ def build_app(
     from fastapi_offline import FastAPIOffline
 
     # FastAPI refuses an empty title; the contract may have one (it is served as written anyway)
-    app = FastAPIOffline(title=title or "API", version=version or "0", **dict(fastapi_kwargs))
+    # the title lands in the docs pages' HTML: escaped there (the contract itself is served unchanged)
+    app = FastAPIOffline(title=html.escape(title or "API"), version=version or "0", **dict(fastapi_kwargs))
     app.openapi = contract  # type: ignore[method-assign]
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}

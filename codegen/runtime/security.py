@@ -35,7 +35,8 @@ class Scheme:
         if self.kind == "basic":
             return 'Basic realm="api"'
         if self.kind == "api_key":
-            return f'APIKey realm="api", {self.location or "header"}="{self.parameter or ""}"'
+            name = "".join(c for c in (self.parameter or "") if c.isalnum() or c in "-_.")  # header-safe
+            return f'APIKey realm="api", {self.location or "header"}="{name}"'
         return 'Bearer realm="api"'
 
     def credential(self, request: Request) -> str | tuple[str, str] | None:
