@@ -298,6 +298,11 @@ class _Bundler:
                 )
                 return node
             url = parts._replace(fragment="").geturl()
+            if parts.scheme == "file" and not _is_within(Path(unquote(parts.path)).resolve(), self.base_dir):
+                self.diagnostics.error(
+                    "ref-outside", ref_ptr, f"$ref {ref!r} leaves the spec's folder; refused"
+                )
+                return node
             if self.fetch(url, ref_ptr) is None:
                 return node
             target = (Path(url), unquote(parts.fragment))

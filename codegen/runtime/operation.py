@@ -128,6 +128,7 @@ def _base_media(value: str | None) -> str:
 
 
 def _media_matches(declared: str, actual: str) -> bool:
+    declared = _base_media(declared)  # `application/json; charset=utf-8` accepts application/json bodies
     if declared in ("*/*", actual):
         return True
     if declared.endswith("/*"):

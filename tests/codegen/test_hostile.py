@@ -656,12 +656,6 @@ def test_same_name_in_query_header_and_cookie_are_distinct_parameters(payloads: 
     assert response.json() == {"values": ["cookie", "header", "query"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a declared request media type with parameters never matches (415): "
-    "codegen/runtime/operation.py _media_matches compares the declared type, parameters included, "
-    "with the request's base type",
-)
 def test_request_media_type_with_parameters_is_accepted(payloads: Generated) -> None:
     class Echo:
         def media(self, **arguments: Any) -> dict[str, Any]:
@@ -1336,15 +1330,7 @@ def outside_refs(tmp_path: Path) -> dict[str, tuple[Path, list[str]]]:
         "dot-dot-allowing-remote",
         "absolute-path",
         "symlink",
-        pytest.param(
-            "file-url-allowing-remote",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: with --allow-remote-refs a file:// URL reads any local file, outside the spec's "
-                "folder too, and serves it in /openapi.json: codegen/loader.py _Bundler._ref/fetch should "
-                "accept http(s) only, or hold file URLs to the spec's folder",
-            ),
-        ),
+        "file-url-allowing-remote",
     ],
 )
 def test_refs_leaving_the_spec_folder_are_always_refused(tmp_path: Path, case: str) -> None:
