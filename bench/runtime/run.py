@@ -791,6 +791,7 @@ def measure(
 
 def benchmark(args: argparse.Namespace, apps: Sequence[App], endpoints: Sequence[Endpoint]) -> int:
     wrk = require_tools(args.pin)
+    args.revision = git_revision()  # at the start: others may commit while it runs
     warnings = stale_inputs()
     for warning in warnings:
         progress(f"warning: {warning}")
@@ -947,7 +948,7 @@ def write_report(
         "endpoints": figures,
         "baseline": BASELINE,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "revision": git_revision(),
+        "revision": args.revision,
         "host": {
             "python": platform.python_version(),
             "platform": platform.platform(),
