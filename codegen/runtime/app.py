@@ -16,14 +16,17 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import DEFAULT_SHAPE, ErrorShape
 from .mock import mock_response
 from .operation import Endpoint, Operation, problem_response
-from .routing import PathRoute, specificity
+from .routing import ContractDispatch, PathRoute, specificity
 from .security import Authenticator, Scheme
 
 logger = logging.getLogger("contract")
@@ -55,11 +58,13 @@ def build_app(
     With `mock`, an operation without an implementation answers with its contract's example (or a
     value built from its schema) instead of 501; requests are still validated, security is not.
     """
-    from fastapi_offline import FastAPIOffline
-
     # FastAPI refuses an empty title; the contract may have one (it is served as written anyway)
     # the title lands in the docs pages' HTML: escaped there (the contract itself is served unchanged)
     app = FastAPIOffline(title=html.escape(title or "API"), version=version or "0", **dict(fastapi_kwargs))
+    # FastAPIOffline is a function that sets up docs pages on a plain FastAPI; the app it returns
+    # takes ContractApp's behaviour (a subclass adding no state of its own)
+    app.__class__ = ContractApp
+    assert isinstance(app, ContractApp)
     app.openapi = contract  # type: ignore[method-assign]
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}
@@ -77,13 +82,58 @@ def build_app(
             routes.setdefault(op.path, {})[op.method] = endpoint
             if 404 in shapes and default_404 is DEFAULT_SHAPE:
                 default_404 = shapes[404]
-    # the contract's routes go first: every request would otherwise try the docs routes and the
-    # static-files mount before reaching them
-    app.router.routes[0:0] = [
+    app.contract_routes = [
         PathRoute(path, routes[path], _not_allowed) for path in sorted(routes, key=specificity)
     ]
+    # the router has them too, first, for what reaches it: slash redirects, telemetry, `app.routes`
+    app.router.routes[0:0] = app.contract_routes
     _install_error_handlers(app, default_404)
     return app
+
+
+class ContractApp(FastAPI):
+    """FastAPI, with the contract's operations served right below the app's own middleware.
+
+    FastAPI runs every request through its exception middleware, its exit-stack middleware and a
+    linear scan of its routes. A contract operation needs none of that: `ContractDispatch` is added
+    as the innermost middleware when the stack is built, answers the contract's paths itself and
+    passes everything else on. The middleware users add (CORS, GZip, their own) still wraps every
+    request, and exception handlers still apply.
+
+    FastAPI also asks OpenTelemetry on every request whether its native telemetry is configured
+    (about 5% of a small request); here that is asked once, at the first request, so configure
+    telemetry before the app serves (in the lifespan at the latest).
+    """
+
+    contract_routes: list[PathRoute]
+    _contract_telemetry_on: bool | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        handlers = {k: h for k, h in self.exception_handlers.items() if k not in (500, Exception)}
+        dispatch = Middleware(ContractDispatch, routes=self.contract_routes, handlers=handlers)
+        self.user_middleware.append(dispatch)
+        try:
+            return super().build_middleware_stack()
+        finally:
+            self.user_middleware.remove(dispatch)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "fastapi.telemetry" in scope or self._telemetry_is_on():
+            await super().__call__(scope, receive, send)
+            return
+        if self.root_path:  # what FastAPI.__call__ and Starlette.__call__ do, less the telemetry check
+            scope["root_path"] = self.root_path
+        scope["app"] = self
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
+        await self.middleware_stack(scope, receive, send)
+
+    def _telemetry_is_on(self) -> bool:
+        on = self._contract_telemetry_on
+        if on is None:
+            native = getattr(self, "_native_telemetry", None)
+            on = self._contract_telemetry_on = bool(native is not None and native.enabled())
+        return on
 
 
 class _Mock:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+import typing
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -95,6 +97,24 @@ class Operation:
     adapters: dict[Any, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
 
 
+class Encoded(Response):
+    """A response whose body is already bytes: its header list is written as it is, not parsed again.
+
+    What `Response(body, status, headers, media_type)` sends, for a media type without a charset
+    parameter to add (JSON), in one step.
+    """
+
+    def __init__(self, body: bytes, status: int, media_type: str, headers: dict[str, str]) -> None:
+        self.status_code = status
+        self.body = body
+        self.background = None
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        if status >= 200 and status not in (204, 304):
+            raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        raw.append((b"content-type", media_type.encode("latin-1")))
+        self.raw_headers = raw
+
+
 class UploadedFile(bytes):
     """A multipart file's bytes, with the name and media type the client sent beside them."""
 
@@ -121,6 +141,36 @@ def _adapter(cache: dict[Any, TypeAdapter[Any]], tp: Any) -> TypeAdapter[Any]:
     if adapter is None:
         adapter = cache[tp] = TypeAdapter(tp)
     return adapter
+
+
+def parse_query(query_string: bytes) -> dict[str, list[str]]:
+    """The query string's values by name, as Starlette's `QueryParams` (`parse_qsl`) reads them.
+
+    A plain `name=value` piece, the usual case, is split without the percent-decoder.
+    """
+    values: dict[str, list[str]] = {}
+    if not query_string:
+        return values
+    for piece in query_string.decode("latin-1").split("&"):
+        if not piece:
+            continue
+        name, _, value = piece.partition("=")
+        if "%" in piece or "+" in piece:
+            name, value = unquote_plus(name), unquote_plus(value)
+        found = values.get(name)
+        if found is None:
+            values[name] = [value]
+        else:
+            found.append(value)
+    return values
+
+
+def _list_item_model(tp: Any) -> type[BaseModel] | None:
+    """`Item` for `list[Item]` (a model class), else None."""
+    if typing.get_origin(tp) is not list:
+        return None
+    (item,) = typing.get_args(tp) or (None,)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
 def _base_media(value: str | None) -> str:
@@ -155,13 +205,21 @@ class Endpoint:
         self.by_result = {r.result: r for r in operation.replies if r.result is not None}
         self.declared_errors = tuple(operation.errors)
         self.error_replies = {r.status: r for r in operation.replies if not str(r.status).startswith("2")}
-        self._factory: Callable[[Request, AsyncExitStack], Any] | None = None
+        # how the handler method is found per request: `_method()` for an instance or a class without
+        # dependencies, `_injected(request, stack)` for a class whose constructor asks for some
+        self._method: Callable[[], Any] | None = None
+        self._injected: Callable[[Request, AsyncExitStack], Awaitable[tuple[Any, Any]]] | None = None
         self._is_async = False
         if implementation is not None:
-            self._factory, self._is_async = self._compile_handler(implementation)
+            self._compile_handler(implementation)
+        # list[Model] types whose elements need no validation when they are instances of Model
+        self._list_of: dict[Any, type[BaseModel]] = {}
         for content in self._all_contents():
             if content.type is not None:
                 _adapter(self.adapters, content.type)
+                item = _list_item_model(content.type)
+                if item is not None:
+                    self._list_of[content.type] = item
 
     def _all_contents(self) -> list[Content]:
         contents = [r.content for r in self.op.replies if r.content is not None]
@@ -169,29 +227,24 @@ class Endpoint:
             contents.extend(self.op.body.contents)
         return contents
 
-    def _compile_handler(self, impl: Any) -> tuple[Callable[[Request, AsyncExitStack], Any], bool]:
+    def _compile_handler(self, impl: Any) -> None:
+        name = self.op.handler
         if not inspect.isclass(impl):
-            method = getattr(impl, self.op.handler)
-
-            async def bound(request: Request, stack: AsyncExitStack) -> Any:
-                return method
-
-            return bound, inspect.iscoroutinefunction(method)
+            bound = getattr(impl, name)
+            self._is_async = inspect.iscoroutinefunction(bound)
+            self._method = lambda: bound
+            return
         cls = impl
-        is_async = inspect.iscoroutinefunction(getattr(cls, self.op.handler))
+        self._is_async = inspect.iscoroutinefunction(getattr(cls, name))
         init_params = [p for p in inspect.signature(cls.__init__).parameters.values() if p.name != "self"]
         if not init_params or all(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in init_params):
-
-            async def plain(request: Request, stack: AsyncExitStack) -> Any:
-                return getattr(cls(), self.op.handler)
-
-            return plain, is_async
+            self._method = lambda: getattr(cls(), name)  # a fresh instance per request, as documented
+            return
         from fastapi.dependencies.utils import get_dependant, solve_dependencies
 
         dependant = get_dependant(path=self.op.path, call=cls)
-        name = self.op.handler
 
-        async def injected(request: Request, stack: AsyncExitStack) -> Any:
+        async def injected(request: Request, stack: AsyncExitStack) -> tuple[Any, Any]:
             # FastAPI closes yield-dependencies through these stacks; ours closes after the response
             # is rendered, so a database session is still open while the result is serialised.
             request.scope["fastapi_inner_astack"] = stack
@@ -214,16 +267,14 @@ class Endpoint:
                         for e in solved.errors
                     ]
                 )
-            if solved.background_tasks is not None:
-                request.state.background_tasks = solved.background_tasks
-            return getattr(cls(**solved.values), name)
+            return getattr(cls(**solved.values), name), solved.background_tasks
 
-        return injected, is_async
+        self._injected = injected
 
     # -- per request -------------------------------------------------------------------------------
 
     async def __call__(self, request: Request, path_values: dict[str, str]) -> Response:
-        if self._factory is None:
+        if self._method is None and self._injected is None:
             return self.problem(501, "Not Implemented", f"{self.op.operation_id} is not implemented yet.")
         try:
             if self.auth is not None:
@@ -235,20 +286,26 @@ class Endpoint:
                         "Missing or invalid credentials.",
                         headers={"WWW-Authenticate": self.auth.challenge},
                     )
-                request.state.security_scheme, request.state.principal = identity
-            kwargs = self.parse_params(request, path_values)
+                state = request.scope.setdefault("state", {})  # what `request.state` reads
+                state["security_scheme"], state["principal"] = identity
+            kwargs = self.parse_params(request, path_values) if self.op.params is not None else {}
             if self.op.body is not None:
                 value = await self.parse_body(request)
                 if value is not None or not self.op.body.required:
                     kwargs[self.op.body.name] = value
+            if self._method is not None:
+                method = self._method()
+                if self._is_async:
+                    return self.render(await method(**kwargs))
+                return self.render(await run_in_threadpool(method, **kwargs))
+            assert self._injected is not None
             async with AsyncExitStack() as stack:
-                method = await self._factory(request, stack)
+                method, tasks = await self._injected(request, stack)
                 if self._is_async:
                     result = await method(**kwargs)
                 else:
                     result = await run_in_threadpool(method, **kwargs)
                 response = self.render(result)
-            tasks = getattr(request.state, "background_tasks", None)
             if tasks is not None:
                 response.background = tasks
             return response
@@ -283,14 +340,15 @@ class Endpoint:
             return {}
         raw: dict[str, Any] = dict(path_values) if spec.path else {}
         if spec.query:
-            query = request.query_params
+            query = parse_query(request.scope["query_string"])
             for name in spec.query:
-                if name in spec.arrays:
-                    values = query.getlist(name)
-                    if values:
-                        raw[name] = values[0].split(",") if name in spec.unexploded else values
-                elif name in query:
-                    raw[name] = query[name]
+                values = query.get(name)
+                if values is None:
+                    continue
+                if name not in spec.arrays:
+                    raw[name] = values[-1]  # a repeated scalar: the last one, as Starlette reads it
+                else:
+                    raw[name] = values[0].split(",") if name in spec.unexploded else values
         if spec.header:
             headers = request.headers
             for name in spec.header:
@@ -417,8 +475,7 @@ class Endpoint:
             return Response(status_code=status, headers=headers)
         media = content.media_type
         if content.kind == "json":
-            data = self._json(content.type, body)
-            return Response(data, status_code=status, headers=headers, media_type=media)
+            return Encoded(self._json(content.type, body), status, media, headers)
         if content.kind == "event-stream":
             return StreamingResponse(_sse(body), status_code=status, headers=headers, media_type=media)
         if isinstance(body, str | bytes):
@@ -433,6 +490,9 @@ class Endpoint:
         if isinstance(tp, type) and issubclass(tp, BaseModel) and type(body) is tp:
             return body.__pydantic_serializer__.to_json(body, by_alias=True)
         adapter = _adapter(self.adapters, tp)
+        item = self._list_of.get(tp)
+        if item is not None and type(body) is list and all(type(each) is item for each in body):
+            return adapter.dump_json(body, by_alias=True)  # models are valid already: no second pass
         try:
             value = adapter.validate_python(body, from_attributes=True)
         except ValidationError as exc:

@@ -8,15 +8,18 @@ compiled to regexes directly, so wire names that are not identifiers (`{item-id}
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from starlette._utils import get_route_path
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -80,3 +83,72 @@ class PathRoute(BaseRoute):
 
     def __repr__(self) -> str:
         return f"PathRoute({self.path!r}, methods={list(self.allow)})"
+
+
+class ContractDispatch:
+    """ASGI middleware, the innermost of the app's: serves the contract's paths without the router.
+
+    A contract path is found by one dict lookup (literal paths) or by the templated paths' regexes in
+    specificity order, and answered by its endpoint; what a handler or one of its dependencies raises
+    goes to the app's exception handlers (a `HTTPException`, say), as FastAPI's exception middleware
+    would send it. Everything else (the docs, routes added to the app by hand, unknown paths) goes on
+    to `app`: FastAPI's exception middleware and router, unchanged. So does every request while
+    FastAPI's own telemetry is on, so that its spans name their route.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        routes: Sequence[PathRoute],
+        handlers: Mapping[Any, Callable[..., Any]],
+    ) -> None:
+        self.app = app
+        self.literal = {route.path: route for route in routes if not route.names}
+        self.templated = tuple(route for route in routes if route.names)
+        self.status_handlers = {key: h for key, h in handlers.items() if isinstance(key, int)}
+        self.exception_handlers = {key: h for key, h in handlers.items() if not isinstance(key, int)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or "fastapi.telemetry" in scope:
+            await self.app(scope, receive, send)
+            return
+        path = get_route_path(scope)
+        route = self.literal.get(path)
+        values: dict[str, str] = {}
+        if route is None:
+            for candidate in self.templated:
+                found = candidate.regex.fullmatch(path)
+                if found is not None:
+                    route = candidate
+                    values = dict(zip(candidate.names, found.groups(), strict=True))
+                    break
+            else:
+                await self.app(scope, receive, send)
+                return
+        request = Request(scope, receive, send)
+        handler = route.handlers.get(scope["method"])
+        try:
+            if handler is None:
+                response = route.not_allowed(route.allow)
+            else:
+                response = await handler(request, values)
+        except Exception as exc:
+            response = await self.handled(request, exc)
+        await response(scope, receive, send)
+
+    async def handled(self, request: Request, exc: Exception) -> Response:
+        """The app's exception handler's answer to `exc`, or `exc` raised again if it has none."""
+        handler = self.status_handlers.get(exc.status_code) if isinstance(exc, HTTPException) else None
+        if handler is None:
+            handler = next(
+                (self.exception_handlers[c] for c in type(exc).__mro__ if c in self.exception_handlers),
+                None,
+            )
+        if handler is None:
+            raise exc
+        if inspect.iscoroutinefunction(handler):
+            response = await handler(request, exc)
+        else:
+            response = await run_in_threadpool(handler, request, exc)
+        assert isinstance(response, Response)
+        return response

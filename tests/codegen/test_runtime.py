@@ -7,9 +7,12 @@ import base64
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 from codegen.runtime import InsufficientScope, ServerSentEvent, principal
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
 from tests.conftest import FEATURE_SPECS, Generate
@@ -425,3 +428,148 @@ def test_discriminated_union_and_custom_error_schema(bodies_client: TestClient) 
     # the contract's 422 body is {message}, application/json: that is what comes back
     assert wrong.headers["content-type"] == "application/json"
     assert set(wrong.json()) == {"message"}
+
+
+# -- the app around the contract's operations ----------------------------------------------------
+# The contract's paths are served by a dispatcher below the app's own middleware (not by FastAPI's
+# router): what users add to the app must still apply to them.
+
+
+def test_user_middleware_wraps_contract_operations_and_everything_else(users: Any) -> None:
+    class Users:
+        def list_users(self) -> Any:
+            return {"items": [], "total": 0}
+
+    app = users.create_app(default=Users)
+    seen: list[str] = []
+
+    @app.middleware("http")  # type: ignore[untyped-decorator]
+    async def tag(request: Any, call_next: Any) -> Any:
+        seen.append(request.url.path)
+        response = await call_next(request)
+        response.headers["x-wrapped"] = "yes"
+        return response
+
+    client = TestClient(app)
+    for path, status in (("/users", 200), ("/users/1", 405), ("/nowhere", 404), ("/openapi.json", 200)):
+        response = client.get(path)
+        assert response.status_code == status, (path, response.text)
+        assert response.headers["x-wrapped"] == "yes", path
+    assert seen == ["/users", "/users/1", "/nowhere", "/openapi.json"]
+
+
+def gate(request: Request) -> None:
+    """A dependency refusing the request, as auth dependencies do (module level: annotations are strings)."""
+    if request.headers.get("x-gate") == "closed":
+        raise HTTPException(403, "gate closed", headers={"x-why": "closed"})
+
+
+def test_exceptions_from_dependencies_and_handlers_reach_the_apps_exception_handlers(users: Any) -> None:
+    class Teapot(Exception):
+        pass
+
+    class Users:
+        def __init__(self, _: Annotated[None, Depends(gate)]) -> None:
+            pass
+
+        def list_users(self) -> Any:
+            raise Teapot("short and stout")
+
+    app = users.create_app(default=Users)
+
+    async def teapot(request: Any, exc: Exception) -> PlainTextResponse:
+        return PlainTextResponse(f"teapot: {exc}", status_code=418)
+
+    app.add_exception_handler(Teapot, teapot)
+    client = TestClient(app)
+    closed = client.get("/users", headers={"x-gate": "closed"})
+    assert closed.status_code == 403
+    assert closed.headers["x-why"] == "closed"
+    assert closed.headers["content-type"] == "application/problem+json"
+    assert closed.json()["detail"] == "gate closed"
+    brewed = client.get("/users")
+    assert (brewed.status_code, brewed.text) == (418, "teapot: short and stout")
+
+
+def test_an_unhandled_exception_is_the_apps_500(users: Any) -> None:
+    class Users:
+        def list_users(self) -> Any:
+            raise RuntimeError("boom")
+
+    client = TestClient(users.create_app(default=Users), raise_server_exceptions=False)
+    response = client.get("/users")
+    assert response.status_code == 500
+    assert response.json()["title"] == "Internal Server Error"
+
+
+def test_routes_added_to_the_app_and_the_docs_are_still_served(users: Any) -> None:
+    app = users.create_app()
+
+    @app.get("/health")  # type: ignore[untyped-decorator]
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    client = TestClient(app)
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/docs").status_code == 200
+    assert client.get("/users").status_code == 501  # the contract's path, not implemented yet
+    assert [getattr(r, "path", None) for r in app.routes][:2] == ["/users", "/users/{userId}"]
+
+
+@pytest.fixture(scope="module")
+def bench_api(generate_package: Generate) -> Any:
+    from pathlib import Path
+
+    return generate_package(Path(__file__).parents[2] / "bench" / "runtime" / "openapi.yaml", "gen_bench_api")
+
+
+def _item(bench_api: Any, item_id: int, **changes: Any) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "name": f"item {item_id}",
+        "description": None,
+        "price_cents": 100,
+        "currency": "EUR",
+        "tags": [],
+        "in_stock": True,
+        "created_at": "2026-01-01T00:00:00Z",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("as_models", [True, False])
+def test_a_list_of_models_is_sent_as_it_is_and_anything_else_is_checked(
+    bench_api: Any, as_models: bool
+) -> None:
+    rows = [_item(bench_api, i) for i in (1, 2)]
+    found: list[Any] = [bench_api.models.Item.model_validate(r) for r in rows] if as_models else rows
+
+    class Items:
+        def list_items(self, *, limit: int, offset: int) -> Any:
+            return found
+
+    client = TestClient(bench_api.create_app(items=Items))
+    response = client.get("/items?limit=2")
+    assert response.status_code == 200, response.text
+    assert response.json() == rows
+    found.append(_item(bench_api, 3, currency="JPY"))  # not in the enum: the server broke its contract
+    assert client.get("/items").status_code == 500
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="ab=+% &;é\x00%2B%zz20", max_size=6),
+            st.text(alphabet="ab=+% ;é%2B%zz20", max_size=6),
+        ),
+        max_size=5,
+    ).map(lambda pairs: "&".join(f"{k}={v}" if v else k for k, v in pairs))
+)
+def test_query_strings_read_as_starlette_reads_them(query: str) -> None:
+    from codegen.runtime.operation import parse_query
+    from starlette.datastructures import QueryParams
+
+    raw = query.encode("utf-8")
+    expected = QueryParams(raw)
+    assert parse_query(raw) == {name: expected.getlist(name) for name in expected}
