@@ -7,7 +7,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime lock clean
+.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime bench-sdk lock clean
 
 install: .venv/.installed
 
@@ -60,12 +60,16 @@ sdk: install  ## both SDKs under sdk/, built into dist/: wheel, sdist and the np
 		&& npm pack --silent --pack-destination ../../dist
 	@ls dist
 
-bench: install  ## the generator section, then the runtime section
+bench: install  ## the generator section, then the runtime section, then the SDK section
 	$(PY) bench/generator.py
 	$(PY) bench/runtime/run.py
+	$(PY) bench/sdk.py
 
 bench-runtime: install  ## req/s and p99 of the generated app vs FastAPI, Litestar, Connexion, Starlette
 	$(PY) bench/runtime/run.py $(ARGS)
+
+bench-sdk: install  ## the Python SDK's per-request time against raw httpx2 on the running example service
+	$(PY) bench/sdk.py $(ARGS)
 
 clean:
 	rm -rf .venv .bench reports dist .mypy_cache .ruff_cache .pytest_cache
