@@ -6,6 +6,8 @@ Everything a template needs is computed here from the IR, so templates only plac
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -220,6 +222,20 @@ def render_errors(env: Environment, api: ir.Api, header: dict[str, str]) -> str:
     return env.get_template("errors.py.jinja").render(errors=errors, imports=imports, **header)
 
 
+def parameter_keys(parameters: Sequence[ir.Parameter]) -> list[str]:
+    """Each parameter's key in the operation's parameter model: its wire name, unless another
+    parameter in another location has the same name (OpenAPI keys parameters by name and location);
+    then `name (location)`, made unique."""
+    counts = Counter(p.name for p in parameters)
+    keys: list[str] = []
+    for p in parameters:
+        key = p.name if counts[p.name] == 1 else f"{p.name} ({p.location.value})"
+        while key in keys or (key != p.name and key in counts):
+            key += "'"
+        keys.append(key)
+    return keys
+
+
 def render_router(env: Environment, api: ir.Api, tag: ir.Tag, header: dict[str, str]) -> str:
     operations = []
     types: list[ir.TypeExpr | None] = []
@@ -227,9 +243,10 @@ def render_router(env: Environment, api: ir.Api, tag: ir.Tag, header: dict[str, 
     needs_errors = False
     for op in tag.operations:
         types.extend(p.annotation for p in op.parameters)
+        keys = parameter_keys(op.parameters)
         locations = []
         for location in ir.Location:
-            names = tuple(p.name for p in op.parameters if p.location is location)
+            names = tuple(keys[i] for i, p in enumerate(op.parameters) if p.location is location)
             if names:
                 locations.append((location.value, names))
         replies = []
@@ -260,10 +277,13 @@ def render_router(env: Environment, api: ir.Api, tag: ir.Tag, header: dict[str, 
                 "method": op.method,
                 "path": op.path,
                 "params_class": f"{op.class_prefix}Params" if op.parameters else None,
-                "parameters": op.parameters,
+                "parameters": tuple(zip(op.parameters, keys, strict=True)),
                 "locations": locations,
-                "arrays": tuple(p.name for p in op.parameters if p.is_array),
-                "unexploded": tuple(p.name for p in op.parameters if p.is_array and not p.explode),
+                "wire": tuple((k, p.name) for p, k in zip(op.parameters, keys, strict=True) if k != p.name),
+                "arrays": tuple(k for p, k in zip(op.parameters, keys, strict=True) if p.is_array),
+                "unexploded": tuple(
+                    k for p, k in zip(op.parameters, keys, strict=True) if p.is_array and not p.explode
+                ),
                 "body": op.body,
                 "replies": replies,
                 "plain": op.plain_return,

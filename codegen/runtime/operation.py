@@ -34,15 +34,25 @@ logger = logging.getLogger("contract")
 
 @dataclass(frozen=True, slots=True)
 class Params:
-    """The operation's parameters: one model (aliases = wire names) and where each wire name lives."""
+    """The operation's parameters: one model, and where each of its keys (aliases) lives.
+
+    A key is the parameter's wire name, except when parameters in two locations share a name (OpenAPI
+    tells parameters apart by name and location): `wire` maps those keys to the name on the wire.
+    """
 
     model: type[BaseModel]
     path: tuple[str, ...] = ()
     query: tuple[str, ...] = ()
     header: tuple[str, ...] = ()
     cookie: tuple[str, ...] = ()
-    arrays: frozenset[str] = frozenset()  # wire names of array parameters
+    wire: tuple[tuple[str, str], ...] = ()  # (key, wire name) where they differ
+    arrays: frozenset[str] = frozenset()  # keys of array parameters
     unexploded: frozenset[str] = frozenset()  # arrays sent comma-separated
+
+    def pairs(self, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """(key, wire name) of `keys`."""
+        names = dict(self.wire)
+        return tuple((key, names.get(key, key)) for key in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +222,17 @@ class Endpoint:
         self._is_async = False
         if implementation is not None:
             self._compile_handler(implementation)
+        spec = operation.params
+        self._path = spec.pairs(spec.path) if spec else ()  # (model key, wire name) per location
+        self._query = spec.pairs(spec.query) if spec else ()
+        self._header = spec.pairs(spec.header) if spec else ()
+        self._cookie = spec.pairs(spec.cookie) if spec else ()
+        self._places = (
+            ("path", self._path),
+            ("query", self._query),
+            ("header", self._header),
+            ("cookie", self._cookie),
+        )
         # list[Model] types whose elements need no validation when they are instances of Model
         self._list_of: dict[Any, type[BaseModel]] = {}
         for content in self._all_contents():
@@ -338,28 +359,31 @@ class Endpoint:
         spec = self.op.params
         if spec is None:
             return {}
-        raw: dict[str, Any] = dict(path_values) if spec.path else {}
-        if spec.query:
+        raw: dict[str, Any] = {}
+        for key, name in self._path:
+            if name in path_values:
+                raw[key] = path_values[name]
+        if self._query:
             query = parse_query(request.scope["query_string"])
-            for name in spec.query:
+            for key, name in self._query:
                 values = query.get(name)
                 if values is None:
                     continue
-                if name not in spec.arrays:
-                    raw[name] = values[-1]  # a repeated scalar: the last one, as Starlette reads it
+                if key not in spec.arrays:
+                    raw[key] = values[-1]  # a repeated scalar: the last one, as Starlette reads it
                 else:
-                    raw[name] = values[0].split(",") if name in spec.unexploded else values
-        if spec.header:
+                    raw[key] = values[0].split(",") if key in spec.unexploded else values
+        if self._header:
             headers = request.headers
-            for name in spec.header:
+            for key, name in self._header:
                 value = headers.get(name)
                 if value is not None:
-                    raw[name] = [v.strip() for v in value.split(",")] if name in spec.arrays else value
-        if spec.cookie:
+                    raw[key] = [v.strip() for v in value.split(",")] if key in spec.arrays else value
+        if self._cookie:
             cookies = request.cookies
-            for name in spec.cookie:
+            for key, name in self._cookie:
                 if name in cookies:
-                    raw[name] = cookies[name]
+                    raw[key] = cookies[name]
         try:
             model = spec.model.model_validate(raw)
         except ValidationError as exc:
@@ -367,14 +391,13 @@ class Endpoint:
         return dict(model.__dict__)
 
     def _locate(self, exc: ValidationError, spec: Params) -> list[dict[str, Any]]:
-        places = {**{n: "path" for n in spec.path}, **{n: "query" for n in spec.query}}
-        places.update({n: "header" for n in spec.header})
-        places.update({n: "cookie" for n in spec.cookie})
+        places = {key: (place, name) for place, pairs in self._places for key, name in pairs}
         errors = []
         for error in exc.errors(include_url=False, include_input=False):
             loc = list(error["loc"])
             if loc and isinstance(loc[0], str):
-                loc.insert(0, places.get(loc[0], "query"))
+                place, loc[0] = places.get(loc[0], ("query", loc[0]))
+                loc.insert(0, place)
             errors.append({"location": loc, "message": error["msg"], "type": error["type"]})
         return errors
 

@@ -573,3 +573,36 @@ def test_query_strings_read_as_starlette_reads_them(query: str) -> None:
     raw = query.encode("utf-8")
     expected = QueryParams(raw)
     assert parse_query(raw) == {name: expected.getlist(name) for name in expected}
+
+
+def test_parameters_sharing_a_name_in_two_locations_stay_apart(
+    generate_package: Generate, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import json
+
+    spec = tmp_path_factory.mktemp("same_name") / "openapi.json"
+    parameters = [
+        {"name": "page", "in": "query", "schema": {"type": "integer"}},
+        {"name": "page", "in": "header", "schema": {"type": "integer", "maximum": 9}},
+    ]
+    responses = {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}}
+    operation = {"operationId": "pages", "parameters": parameters, "responses": responses}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/p": {"get": operation}},
+    }
+    spec.write_text(json.dumps(document))
+    pkg = generate_package(spec, "gen_same_name")
+
+    class Pages:
+        def pages(self, **kwargs: Any) -> Any:
+            return kwargs
+
+    client = TestClient(pkg.create_app(default=Pages))
+    answer = client.get("/p?page=1", headers={"page": "2"})
+    assert answer.status_code == 200, answer.text
+    assert sorted(answer.json().values()) == [1, 2]
+    refused = client.get("/p?page=1", headers={"page": "10"})
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["detail"]] == [["header", "page"]]
