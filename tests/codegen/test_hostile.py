@@ -639,12 +639,6 @@ def test_response_media_type_is_exact(payloads: Generated) -> None:
     assert response.headers["content-type"] == RESPONSE_MEDIA
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: parameters with the same name in different locations (query, header, cookie: distinct "
-    "parameters in OpenAPI) are merged into one dict keyed by name in codegen/runtime/operation.py "
-    "parse_params, so every one of them receives the value of the last location read",
-)
 def test_same_name_in_query_header_and_cookie_are_distinct_parameters(payloads: Generated) -> None:
     class Echo:
         def same_name(self, **arguments: Any) -> dict[str, Any]:
