@@ -20,6 +20,7 @@ from typing import Any, Literal, Self, Union, get_args, get_origin
 
 import httpx2
 import pydantic
+from pydantic_core import PydanticSerializationError
 
 from . import _retry
 from ._errors import APIConnectionError, APIStatusError, APITimeoutError
@@ -103,6 +104,16 @@ def parse_lenient(tp: Any, value: Any) -> Any:
         return _construct(tp, value)
 
 
+def parse_lenient_json(tp: Any, content: bytes) -> Any:
+    """`parse_lenient` from JSON bytes: validated straight from the bytes when they fit the contract."""
+    if tp is None or tp is Any:
+        return json.loads(content)
+    try:
+        return _adapter(tp).validate_json(content)
+    except (pydantic.ValidationError, TypeError):
+        return _construct(tp, json.loads(content))
+
+
 def _construct(tp: Any, value: Any) -> Any:
     origin = get_origin(tp)
     if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
@@ -148,7 +159,17 @@ def to_jsonable(value: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
-    return pydantic.TypeAdapter(Any).dump_python(value, mode="json")
+    return _adapter(Any).dump_python(value, mode="json")
+
+
+def json_body(value: Any) -> bytes:
+    """A request body as compact JSON bytes, serialised by pydantic in one pass (as `to_jsonable` says)."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
+    try:
+        return _adapter(Any).dump_json(value, by_alias=True, exclude_unset=True)
+    except PydanticSerializationError:  # a mapping or value pydantic does not know: the slow way
+        return json.dumps(to_jsonable(value), separators=(",", ":")).encode()
 
 
 def _text(value: object) -> str:
@@ -295,10 +316,16 @@ class _BaseClient:
             if opts.content_type and opts.body_kind != "multipart":
                 headers.setdefault("Content-Type", opts.content_type)
         timeout = opts.timeout if opts.timeout is not None else self.timeout
+        url = self.base_url + path
+        params: httpx2.QueryParams | None = None
+        if client.params:  # the caller's own client carries params: httpx2 merges them with the call's
+            params = httpx2.QueryParams(query)
+        elif query:  # encoded here as httpx2 would (`urlencode`), so the URL is parsed once, not twice
+            url += "?" + urllib.parse.urlencode(query)
         return client.build_request(
             opts.method,
-            self.base_url + path,
-            params=query,
+            url,
+            params=params,
             headers=headers,
             timeout=timeout if timeout is not None else httpx2.USE_CLIENT_DEFAULT,
             **kwargs,
@@ -308,7 +335,7 @@ class _BaseClient:
     def _body(opts: RequestOptions) -> dict[str, Any]:
         body = opts.body
         if opts.body_kind == "json":
-            return {"content": json.dumps(to_jsonable(body), separators=(",", ":")).encode()}
+            return {"content": json_body(body)}
         if opts.body_kind == "text":
             return {"content": str(body).encode()}
         if opts.body_kind == "binary":
@@ -371,7 +398,7 @@ class _BaseClient:
             return response.content
         if not response.content:
             return None
-        return parse_lenient(tp, response.json())
+        return parse_lenient_json(tp, response.content)
 
 
 def _fields(body: object) -> dict[str, Any]:

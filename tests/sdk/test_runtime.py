@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import httpx2
@@ -45,6 +47,15 @@ def test_a_response_outside_the_contract_is_built_not_refused() -> None:
     assert _base.parse_lenient(Thing, "not an object") == "not an object"
 
 
+def test_json_bytes_parse_like_python_values() -> None:
+    thing = _base.parse_lenient_json(Thing, b'{"id": 1, "colour": "red", "tags": ["a"]}')
+    assert isinstance(thing, Thing) and thing.colour is Colour.RED and thing.tags == ["a"]
+    stray = _base.parse_lenient_json(Thing, b'{"id": 1, "colour": "ultraviolet"}')
+    assert isinstance(stray, Thing) and stray.colour == "ultraviolet"
+    assert _base.parse_lenient_json(Any, b'{"a": [1]}') == {"a": [1]}
+    assert _base.parse_lenient_json(Thing, b"[1]") == [1]
+
+
 def build(opts: _base.RequestOptions, **credentials: Any) -> httpx2.Request:
     client = _base.SyncAPIClient(
         base_url="http://api.test/v1/",
@@ -76,6 +87,27 @@ def test_parameters_by_location() -> None:
     assert request.headers["x-trace"] == "5" and request.headers["cookie"] == "seen=42"
 
 
+def test_query_strings_encode_as_httpx2_params_would() -> None:
+    query = {"q": "a b&c=d/é", "tag": ["x y", "z"], "n": 3}
+    request = build(
+        _base.RequestOptions(method="GET", path="/items", query=query, extra_query={"debug": True}),
+        key="s p",
+    )
+    expected = httpx2.Request(
+        "GET",
+        "http://api.test/v1/items",
+        params=[("q", "a b&c=d/é"), ("tag", "x y"), ("tag", "z"), ("n", "3"), ("debug", "true")],
+    )
+    assert request.url == expected.url
+    assert request.url.params.get_list("tag") == ["x y", "z"] and request.url.params["q"] == "a b&c=d/é"
+    # params set on the caller's own http client are still sent, after the call's
+    client = _base.SyncAPIClient(base_url="http://api.test", http_client=httpx2.Client(params={"v": "2"}))
+    merged = client._build_request(client._http, _base.RequestOptions(method="GET", path="/", query={"a": 1}))
+    assert merged.url.params.multi_items() == [("v", "2"), ("a", "1")]
+    plain = client._build_request(client._http, _base.RequestOptions(method="GET", path="/"))
+    assert str(plain.url) == "http://api.test/?v=2"
+
+
 def test_security_alternatives() -> None:
     opts = _base.RequestOptions(method="GET", path="/", security=(("bearer",), ("key",)))
     assert "authorization" not in build(opts).headers  # nothing set: nothing sent
@@ -93,6 +125,19 @@ def test_bodies() -> None:
         _base.RequestOptions(method="POST", path="/", body=Thing(id=1, colour=Colour.RED), body_kind="json")
     )
     assert json_request.content == b'{"id":1,"colour":"red"}'  # unset defaults left out
+    nested = build(
+        _base.RequestOptions(
+            method="POST",
+            path="/",
+            body={"thing": Thing(id=2, colour=Colour.RED), "on": date(2026, 1, 2), "t": ("é",), "n": None},
+            body_kind="json",
+        )
+    )
+    assert nested.content == '{"thing":{"id":2,"colour":"red"},"on":"2026-01-02","t":["é"],"n":null}'.encode()
+    odd = build(
+        _base.RequestOptions(method="POST", path="/", body=MappingProxyType({"a": 1}), body_kind="json")
+    )
+    assert odd.content == b'{"a":1}'  # a mapping pydantic cannot serialise goes the slow way
     form = build(
         _base.RequestOptions(
             method="POST",
