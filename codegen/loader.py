@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -138,16 +138,49 @@ class LoadedSpec:
         return self.source_map.locate(pointer)
 
 
+class NestingError(ValueError):
+    """A JSON document nested deeper than the parser can follow; `line` and `col` say where."""
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+        self.line = line
+        self.col = col
+
+
 def read_document(path: Path) -> tuple[str, Any]:
-    """Parse one YAML or JSON file; YAML aliases are refused (they are how alias bombs work)."""
+    """Parse one YAML or JSON file.
+
+    YAML aliases load as shared objects, so an alias bomb costs nothing here; the bundler's walk counts
+    every visit, under any key, and stops at MAX_NODES, which bounds the expansion.
+    """
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
-        return text, json.loads(text)
-    # YAML aliases load as shared objects, so an alias bomb costs nothing here; the walk that follows
-    # counts every visit and stops at MAX_NODES, which bounds the expansion.
+        try:
+            return text, json.loads(text)
+        except RecursionError:  # the C scanner recurses per level: report where it gets too deep
+            raise _nesting_error(text) from None
     return text, yaml.load(text, Loader=_Loader)
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting_error(text: str) -> NestingError:
+    """Where `text` first opens more than MAX_DEPTH nested arrays or objects (1-based line and column)."""
+    depth = 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                offset = match.start()
+                line = text.count("\n", 0, offset) + 1
+                return NestingError(line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+        elif token in "]}":
+            depth -= 1
+    return NestingError(1, 1)
 
 
 class _Bundler:
@@ -196,7 +229,10 @@ class _Bundler:
             text, data = read_document(path)
         except (OSError, ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
-            if mark is not None:  # a syntax error: point into the file that has it
+            if isinstance(exc, NestingError):
+                where = Location(_display_path(path), exc.line, exc.col, "")
+                self.diagnostics.error("load", "", f"not valid JSON: {exc}", location=where)
+            elif mark is not None:  # a syntax error: point into the file that has it
                 where = Location(_display_path(path), mark.line + 1, mark.column + 1, "")
                 problem = getattr(exc, "problem", None) or "syntax error"
                 self.diagnostics.error("load", "", f"not valid YAML: {problem}", location=where)
@@ -248,15 +284,17 @@ class _Bundler:
         """Rewrite refs under `node` (which came from `file` at `file_ptr`); returns the node to keep."""
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
-            self.diagnostics.error("load", out_ptr, "the document is too large or too deeply nested")
-            raise SpecError(self.diagnostics.items)
+            self._too_big(out_ptr, depth)
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
                 return self._ref(node, ref, file, file_ptr, out_ptr, in_schema=in_schema, depth=depth)
             for key in list(node):
                 if isinstance(key, str) and key.startswith("x-"):
-                    continue  # vendor extensions are opaque: their refs may name docs or code samples
+                    # vendor extensions are opaque (their refs may name docs or code samples), but they
+                    # are counted: YAML aliases under one would otherwise expand unseen downstream
+                    self._count(node[key], join_pointer(out_ptr, key), depth + 1)
+                    continue
                 child_schema = in_schema or key in ("schema", "schemas")
                 node[key] = self._walk(
                     node[key],
@@ -277,6 +315,28 @@ class _Bundler:
                     depth=depth + 1,
                 )
         return node
+
+    def _count(self, node: Any, pointer: str, depth: int) -> None:
+        """Count the values under `node` (each alias as the copy it stands for) against the limits."""
+        stack = [(node, depth)]
+        while stack:
+            value, level = stack.pop()
+            self.nodes += 1
+            if self.nodes > MAX_NODES or level > MAX_DEPTH:
+                self._too_big(pointer, level)
+            if isinstance(value, dict):
+                stack.extend((child, level + 1) for child in value.values())
+            elif isinstance(value, list):
+                stack.extend((child, level + 1) for child in value)
+
+    def _too_big(self, pointer: str, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            message = f"the document is nested more than {MAX_DEPTH} levels deep"
+        else:
+            message = f"the document is too large: more than {MAX_NODES:,} values once YAML aliases are "
+            message += "expanded"
+        self.diagnostics.error("load", pointer, message)
+        raise SpecError(self.diagnostics.items)
 
     def _ref(
         self,
@@ -429,10 +489,19 @@ def load_spec(path: Path, diagnostics: Diagnostics, *, allow_remote: bool = Fals
     """Read `path` and every file it refers to; raise :class:`SpecError` if it cannot be read at all."""
     path = Path(path)
     if not path.is_file():
-        diagnostics.error("load", "", f"{path}: no such file")
+        diagnostics.error("load", "", "no such file", location=Location(path, 1, 1, ""))
         raise SpecError(diagnostics.items)
     bundler = _Bundler(path.resolve(), diagnostics, allow_remote)
-    document = bundler.bundle()
+    try:
+        document = bundler.bundle()
+    except SpecError:
+        if bundler.files:  # locate what was found, in the files read so far
+            located = SourceMap(bundler.files, bundler.origins)
+            diagnostics.items = [
+                d if d.location is not None else replace(d, location=located.locate(d.pointer))
+                for d in diagnostics.items
+            ]
+        raise SpecError(diagnostics.items) from None
     digest = hashlib.sha256()
     for file in sorted(bundler.files):
         remote = str(file) in bundler.remote

@@ -1209,6 +1209,7 @@ BOMBS: dict[str, Callable[[Path], Path]] = {
     "alias-bomb-in-extension": lambda folder: HOSTILE / "alias-bomb-extension.yaml",
     "nested-1000-json": lambda folder: write(folder / "nested.json", nested(1000)),
     "nested-1000-yaml": lambda folder: write(folder / "nested.yaml", nested(1000)),
+    "nested-300-json": lambda folder: write(folder / "nested300.json", nested(300)),  # parses; too deep
     "enum-50000": lambda folder: write(
         folder / "enum.json",
         json.dumps(single_schema_spec({"type": "string", "enum": [f"v{i}" for i in range(50_000)]})),
@@ -1219,11 +1220,6 @@ BOMBS: dict[str, Callable[[Path], Path]] = {
     "recursive-models": lambda folder: HOSTILE / "recursive.yaml",
 }
 BOMB_BUGS = {
-    "alias-bomb-in-extension": "bug: YAML aliases under an x- key are not counted by the loader's node limit "
-    "(codegen/loader.py _Bundler._walk skips x- keys), so codegen/normalize.py iter_schemas walks all 10**9 "
-    "strings: no answer within the limit",
-    "nested-1000-json": "bug: a JSON spec nested 1000 deep raises RecursionError in json.loads: exit 3 "
-    "(codegen/loader.py read_document should report it like the YAML parser's depth error)",
     "enum-50000": "bug: a 50,000-value enum takes minutes in datamodel-code-generator (its enum member "
     "naming is quadratic): codegen/validate.py or codegen/schemas.py should bound enums",
 }
@@ -1259,15 +1255,27 @@ def test_bombs_end_cleanly_in_bounded_time_and_memory(bombs: dict[str, Future[Me
     assert measured.code in (0, 2), f"exit {measured.code}: {measured.stderr[-3000:]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: errors raised while loading (the node and depth limits) are printed without FILE:LINE:COL: "
-    "codegen/pipeline.py load_and_validate passes no source map to _located when load_spec raises",
-)
-def test_load_limit_errors_are_located(bombs: dict[str, Future[Measured]]) -> None:
-    measured = bombs["alias-bomb-in-default"].result()
-    assert measured.code == 2
-    assert any(LOCATED.match(line) for line in measured.stderr.split("\n")), measured.stderr
+LOAD_LIMITS = {  # bomb -> (pointer or its start, message) of its one error
+    "alias-bomb-in-default": ("/x-anchors", "more than 2,000,000 values once YAML aliases are expanded"),
+    "alias-bomb-in-extension": ("/x-bomb", "more than 2,000,000 values once YAML aliases are expanded"),
+    "nested-1000-json": ("/", "not valid JSON: nested more than 400 levels deep"),
+    "nested-1000-yaml": ("/", "not valid YAML: exceeded maximum nesting depth"),
+    "nested-300-json": ("/components/schemas/Bomb/properties/n/", "nested more than 400 levels deep"),
+}
+
+
+@pytest.mark.parametrize("key", LOAD_LIMITS)
+def test_load_limit_errors_are_located(bombs: dict[str, Future[Measured]], key: str) -> None:
+    """One error, at FILE:LINE:COL past the start of the file (where the bomb is), naming the limit."""
+    measured = bombs[key].result()
+    assert measured.code == 2, measured.stderr
+    located = [m for line in measured.stderr.split("\n") if (m := LOCATED.match(line))]
+    assert len(located) == 1, measured.stderr
+    pointer, message = LOAD_LIMITS[key]
+    found = located[0]["pointer"]
+    assert found == pointer or (pointer.endswith("/") and found.startswith(pointer)), measured.stderr
+    assert located[0]["message"].endswith(message), measured.stderr
+    assert (int(located[0]["line"]), int(located[0]["col"])) > (1, 1)
 
 
 # == 4. Refs =============================================================================================
