@@ -22,7 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
 from .errors import DEFAULT_SHAPE, ApiError, ContractViolation, ErrorShape, problem_body
@@ -222,6 +222,10 @@ class Endpoint:
         self._is_async = False
         if implementation is not None:
             self._compile_handler(implementation)
+        self._by_media: dict[str, Content] = {}  # the body's exact media types (no wildcards)
+        for content in operation.body.contents if operation.body else ():
+            if "*" not in content.media_type:
+                self._by_media.setdefault(_base_media(content.media_type), content)
         spec = operation.params
         self._path = spec.pairs(spec.path) if spec else ()  # (model key, wire name) per location
         self._query = spec.pairs(spec.query) if spec else ()
@@ -404,7 +408,7 @@ class Endpoint:
     async def parse_body(self, request: Request) -> Any:
         body = self.op.body
         assert body is not None
-        raw = await request.body()
+        raw = await _body(request)
         media = _base_media(request.headers.get("content-type"))
         if not raw and not media:
             if body.required:
@@ -418,7 +422,9 @@ class Endpoint:
                     ]
                 )
             return None
-        content = next((c for c in body.contents if _media_matches(c.media_type, media)), None)
+        content = self._by_media.get(media) or next(
+            (c for c in body.contents if _media_matches(c.media_type, media)), None
+        )
         if content is None:
             accepted = ", ".join(c.media_type for c in body.contents)
             raise Unsupported(f"Content-Type {media or '(none)'!r} is not accepted here; send {accepted}.")
@@ -613,6 +619,35 @@ async def _parsed_form(request: Request) -> AsyncIterator[FormData]:
         yield form
     finally:
         await form.close()
+
+
+async def _body(request: Request) -> bytes:
+    """The whole request body: `await request.body()`, reading the ASGI messages directly.
+
+    Kept on the request as Starlette keeps it, so a form parser or a dependency reading it later
+    gets the same bytes.
+    """
+    cached: bytes | None = getattr(request, "_body", None)
+    if cached is not None:
+        return cached
+    chunks: list[bytes] = []
+    receive = request.receive
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.disconnect":
+            request._is_disconnected = True
+            raise ClientDisconnect()
+        if kind != "http.request":
+            continue
+        chunk: bytes = message.get("body", b"")
+        if not message.get("more_body", False):
+            body = b"".join(chunks) + chunk if chunks else chunk
+            break
+        chunks.append(chunk)
+    request._stream_consumed = True
+    request._body = body
+    return body
 
 
 def _validate_json(adapter: TypeAdapter[Any], raw: bytes) -> Any:
