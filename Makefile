@@ -39,6 +39,12 @@ diff: install  ## breaking changes of the working spec against BASE; fails unles
 		$(PY) -m codegen diff $(BASE):$(SPEC) $(SPEC) --allow-major; \
 	else echo "make diff: $(SPEC) does not exist at $(BASE); nothing to compare"; fi
 
+optic-compare: install  ## our diff against Optic's (npm, into .bench/optic) on the diff test pairs
+	$(PY) bench/optic_compare.py $(ARGS)
+
+mock-test: install  ## every shared spec's mock app under schemathesis, 25 examples per operation
+	MOCK_EXAMPLES=$(or $(MOCK_EXAMPLES),25) $(PY) -m pytest tests/codegen/test_mock.py -q
+
 golden: install  ## rewrite the golden files from the current generator (review the diff!)
 	UPDATE_GOLDEN=1 $(PY) -m pytest tests/codegen/test_golden.py -q
 
