@@ -534,9 +534,11 @@ def test_model_patterns_round_trip_and_validate(payloads: Generated, key: str) -
 
 BY_NAME_BUG = pytest.mark.xfail(
     strict=True,
-    reason="bug: models accept a property under its Python field name too (validate_by_name=True, from "
-    "allow_population_by_field_name in codegen/render/models.py): a body with only `item_id` also sets "
-    "the property `item-id` (field item_id), and `class_` passes additionalProperties: false as `class`",
+    reason="bug: request bodies accept a property under its Python field name too (a body with only "
+    "`item_id` sets the property `item-id`; `class_` passes additionalProperties: false as `class`). "
+    "Models keep validate_by_name=True so Python code constructs them by field name (and rows with "
+    "from_attributes); the fix is in codegen/runtime/operation.py: by_name=False on the two "
+    "adapter.validate_json calls of _validate_json and on the form body's validate_python",
 )
 
 
