@@ -24,7 +24,9 @@ RUNTIME_DIR = Path(__file__).resolve().parent.parent / "sdk_runtime"
 RUNTIME_MODULES = ("_base", "_errors", "_files", "_pagination", "_response", "_retry", "_streaming")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 # keyword arguments every method takes; a parameter of the same name is renamed
-CALL_OPTIONS = frozenset({"self", "extra_headers", "extra_query", "timeout", "idempotency_key"})
+CALL_OPTIONS = frozenset(
+    {"self", "extra_headers", "extra_query", "timeout", "max_retries", "idempotency_key"}
+)
 # attributes of the generated clients: a tag of the same name gets a trailing underscore
 CLIENT_ATTRIBUTES = frozenset(
     {
@@ -38,6 +40,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "password_login",
         "login",
         "with_raw_response",
+        "with_options",
     }
 )
 LINE_MEDIA_TYPES = ("text/csv", "text/tab-separated-values", "application/x-ndjson", "application/jsonl")

@@ -8,6 +8,7 @@ location, body, the contract's security alternatives and response types) and han
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -30,7 +31,9 @@ from ._streaming import AsyncEventStream, AsyncLineStream, EventStream, LineStre
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
     "AsyncAPIClient",
+    "NotGiven",
     "RequestOptions",
     "Scheme",
     "SyncAPIClient",
@@ -72,7 +75,8 @@ class RequestOptions:
     success: Mapping[str, tuple[Kind, Any]] = field(default_factory=dict)  # by status ("200", "2XX")
     errors: Mapping[str, Any] = field(default_factory=dict)  # body type by status
     idempotency_key: str | None = None
-    timeout: Timeout = None
+    timeout: Timeout = None  # None: the client's
+    max_retries: int | None = None  # None: the client's
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, object] | None = None
 
@@ -208,7 +212,29 @@ def _match(table: Mapping[str, Any], status: int) -> str | None:
 # -- the client -------------------------------------------------------------------------------------
 
 
+class NotGiven:
+    """The default of `with_options` arguments: "keep the client's value" (`None` is a value there)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
 class _BaseClient:
+    _owns_http: bool  # False for the copies `with_options` makes: they never close the shared pool
+
     def __init__(
         self,
         *,
@@ -229,6 +255,40 @@ class _BaseClient:
         self._schemes = dict(schemes)
         self._status_errors = dict(status_errors)
         self._credentials: dict[str, Credential | None] = {}
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """A copy of this client with other defaults, sharing its connection pool.
+
+        `client.with_options(timeout=5, max_retries=0).items.get_item(1)` changes one call site without
+        a second pool. The copy starts with this client's credentials (a later `login` on either one
+        does not reach the other) and never closes the shared pool: close the original for that.
+        `default_headers` are added to this client's (same name: the new value wins).
+        """
+        if isinstance(max_retries, int) and max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        cached = {
+            name
+            for klass in type(self).__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, functools.cached_property)
+        }
+        clone = object.__new__(type(self))
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in cached})
+        clone._credentials = dict(self._credentials)
+        clone._owns_http = False
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = max_retries
+        if not isinstance(default_headers, NotGiven):
+            clone.default_headers = {**self.default_headers, **default_headers}
+        return clone
 
     # -- auth
 
@@ -362,7 +422,8 @@ class _BaseClient:
                 plain[key] = _text(value)
         return {"data": plain, "files": files}
 
-    def _should_retry(self, opts: RequestOptions, retries_taken: int, max_retries: int) -> bool:
+    def _should_retry(self, opts: RequestOptions, retries_taken: int) -> bool:
+        max_retries = self.max_retries if opts.max_retries is None else opts.max_retries
         return retries_taken < max_retries and _retry.may_retry_method(opts.method, opts.idempotency_key)
 
     def _status_error(self, opts: RequestOptions, response: httpx2.Response) -> APIStatusError:
@@ -445,21 +506,19 @@ class SyncAPIClient(_BaseClient):
             try:
                 response = self._http.send(request, stream=opts.streamed)
             except httpx2.TimeoutException as exc:
-                if self._should_retry(opts, retries_taken, self.max_retries):
+                if self._should_retry(opts, retries_taken):
                     _retry.sleep(_retry.retry_delay(retries_taken))
                     retries_taken += 1
                     continue
                 raise APITimeoutError(request=request) from exc
             except httpx2.TransportError as exc:
-                if self._should_retry(opts, retries_taken, self.max_retries):
+                if self._should_retry(opts, retries_taken):
                     _retry.sleep(_retry.retry_delay(retries_taken))
                     retries_taken += 1
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(
-                    opts, retries_taken, self.max_retries
-                ):
+                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
                     response.close()
                     _retry.sleep(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1
@@ -532,21 +591,19 @@ class AsyncAPIClient(_BaseClient):
             try:
                 response = await self._http.send(request, stream=opts.streamed)
             except httpx2.TimeoutException as exc:
-                if self._should_retry(opts, retries_taken, self.max_retries):
+                if self._should_retry(opts, retries_taken):
                     await _retry.sleep_async(_retry.retry_delay(retries_taken))
                     retries_taken += 1
                     continue
                 raise APITimeoutError(request=request) from exc
             except httpx2.TransportError as exc:
-                if self._should_retry(opts, retries_taken, self.max_retries):
+                if self._should_retry(opts, retries_taken):
                     await _retry.sleep_async(_retry.retry_delay(retries_taken))
                     retries_taken += 1
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(
-                    opts, retries_taken, self.max_retries
-                ):
+                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
                     await response.aclose()
                     await _retry.sleep_async(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1

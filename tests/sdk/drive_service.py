@@ -111,6 +111,15 @@ def run_sync(base: str, api_key: str, tmp: Path) -> int:
         check(all(isinstance(i, models.ItemOut) for i in created), "sync create_item x5")
         got = client.items.get_item(created[0].id)
         check(got.name == "Lamp 0" and got.currency == models.Currency.EUR, "sync get_item")
+        once = client.items.get_item(created[0].id, timeout=10.0, max_retries=0)
+        check(once.id == created[0].id, "sync per-call timeout and max_retries")
+        quick = client.with_options(timeout=10.0, max_retries=0)
+        mine = quick.users.get_current_user()  # the copy carries the token login() set
+        check(isinstance(quick, sdk.Client) and mine.id == user.id, "sync with_options (credentials copied)")
+        quick.close()
+        check(
+            client.items.get_item(created[0].id).id == created[0].id, "sync: the copy's close keeps the pool"
+        )
         missing = expect(
             sdk.NotFoundError, lambda: client.items.get_item(2_000_000_000), "sync 404 NotFoundError"
         )
@@ -187,6 +196,9 @@ async def run_async(base: str, api_key: str, foreign_item: int) -> None:
         check(len(items) == 3, "async create_item x3")
         got = await client.items.get_item(items[0].id)
         check(got.id == items[0].id, "async get_item")
+        quick = client.with_options(max_retries=0)
+        got = await quick.items.get_item(items[0].id, timeout=10.0, max_retries=1)
+        check(isinstance(quick, sdk.AsyncClient) and got.id == items[0].id, "async with_options, per-call")
         await expect_async(sdk.NotFoundError, client.items.get_item(2_000_000_000), "async 404 NotFoundError")
         await expect_async(
             sdk.ForbiddenError,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import importlib
 import json
 import threading
 import time
@@ -15,11 +16,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 from codegen.sdk_runtime import _base, _retry
 from codegen.sdk_runtime._errors import APIConnectionError, APIStatusError, APITimeoutError
+
+from .conftest import PACKAGE
 
 
 @dataclass
@@ -221,7 +225,17 @@ def test_async_client_retries_the_same_way(server: str, waits: list[float]) -> N
                 await api.request(options("POST", path, body={}, body_kind="json"))
             assert len(script.seen) == 1
             await api.request(options("POST", path, body={}, body_kind="json", idempotency_key="k"))
-        assert len(script.seen) == 3
+            assert len(script.seen) == 3
+            path, script = scenario(("reply", 503, {}))
+            once = api.with_options(max_retries=0)
+            assert once._http is api._http
+            with pytest.raises(APIStatusError):
+                await once.request(options("GET", path))
+            assert len(script.seen) == 1
+            await once.close()
+            with pytest.raises(APIStatusError):
+                await api.request(options("GET", path, max_retries=1))  # the pool is still open
+            assert len(script.seen) == 3
 
     asyncio.run(main())
 
@@ -237,3 +251,64 @@ def test_backoff_and_retry_after_parsing() -> None:
     assert _retry.retry_after({"retry-after": date}, now=lambda: 1_000_000) == 30.0
     assert _retry.may_retry_method("GET", None) and _retry.may_retry_method("PUT", None)
     assert not _retry.may_retry_method("POST", None) and _retry.may_retry_method("POST", "k")
+
+
+def test_per_call_max_retries_and_timeout(server: str, waits: list[float]) -> None:
+    path, script = scenario(("reply", 503, {}))
+    with client(server) as api:
+        with pytest.raises(APIStatusError):
+            api.request(options("GET", path, max_retries=0))
+        assert len(script.seen) == 1
+        with pytest.raises(APIStatusError):
+            api.request(options("GET", path, max_retries=4))  # more than the client's 2
+        assert len(script.seen) == 1 + 5
+        path, script = scenario(("hang", 200, {}))
+        assert api.request(options("GET", path))["n"] == 1  # the client's timeout (60 s) outlasts the hang
+        with pytest.raises(APITimeoutError):
+            api.request(options("GET", path, timeout=0.1, max_retries=0))
+        assert len(script.seen) == 2
+
+
+def test_with_options_is_a_copy_sharing_the_pool(server: str, waits: list[float]) -> None:
+    api = client(server, timeout=5.0)
+    quick = api.with_options(timeout=0.1, max_retries=0, default_headers={"X-Copy": "1"})
+    assert type(quick) is type(api) and quick._http is api._http
+    assert (api.timeout, api.max_retries) == (5.0, 2) and (quick.timeout, quick.max_retries) == (0.1, 0)
+    path, script = scenario(("hang", 200, {}))
+    with pytest.raises(APITimeoutError):
+        quick.request(options("GET", path))
+    assert len(script.seen) == 1 and script.seen[0].headers["x-copy"] == "1"
+    assert api.request(options("GET", path))["n"] == 2  # the original keeps its 5 s
+    assert "x-copy" not in script.seen[1].headers
+    path, script = scenario(("reply", 503, {}), ("reply", 503, {}), OK)
+    with pytest.raises(APIStatusError):
+        quick.request(options("GET", path))
+    quick.close()  # a copy never closes the shared pool
+    assert api.request(options("GET", path))["n"] == 3 and len(script.seen) == 3
+    api.close()
+    with pytest.raises(RuntimeError):  # closing the original does
+        quick.request(options("GET", path))
+    with pytest.raises(ValueError):
+        api.with_options(max_retries=-1)
+
+
+def test_generated_client_with_options_and_per_call_overrides(
+    server: str, waits: list[float], sdk_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(sdk_dir / "src"))
+    sdk = importlib.import_module(PACKAGE)
+    Handler.scripts["/api/v1/health"] = health = Script([("reply", 503, {})])
+    Handler.scripts["/api/v1/users/me"] = me = Script([OK])
+    with sdk.Client(server, bearer_token="t-1") as api:
+        with pytest.raises(sdk.APIStatusError):
+            api.system.get_health(max_retries=0)
+        assert len(health.seen) == 1
+        copy = api.with_options(max_retries=1)
+        assert copy.system is not api.system and copy.system._client is copy  # resources bound to the copy
+        with pytest.raises(sdk.APIStatusError):
+            copy.system.get_health()
+        assert len(health.seen) == 1 + 2
+        copy.set_credential("bearer", "t-2")  # the copy's credentials are its own
+        copy.users.get_current_user()
+        api.users.get_current_user()
+        assert [s.headers["authorization"] for s in me.seen] == ["Bearer t-2", "Bearer t-1"]
