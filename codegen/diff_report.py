@@ -84,9 +84,19 @@ def _grouped(changes: Sequence[Change]) -> list[tuple[Severity, list[Change]]]:
 
 def _versions(verdict: Verdict, wrap: Callable[[str], str]) -> str:
     def side(label: str, version: str | None) -> str:
-        return wrap(label) + (f" ({version})" if version is not None else "")
+        return wrap(one_line(label)) + (f" ({one_line(version)})" if version is not None else "")
 
     return f"{side(verdict.old, verdict.old_version)} -> {side(verdict.new, verdict.new_version)}"
+
+
+# names from the spec (properties, operationIds, paths) may hold control characters: a newline in one
+# would split a report line or a markdown table row, so they are shown escaped, as in a string literal
+_CONTROLS = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F)}
+
+
+def one_line(text: str) -> str:
+    """`text` with its control characters escaped as in a string literal: one line whatever the spec holds."""
+    return text.translate(_CONTROLS)
 
 
 def render_text(changes: Sequence[Change], verdict: Verdict) -> str:
@@ -97,8 +107,8 @@ def render_text(changes: Sequence[Change], verdict: Verdict) -> str:
             continue
         lines += ["", f"{severity} ({len(group)}):"]
         for change in group:
-            lines.append(f"  {change.operation}: {change.reason}")
-            lines.append(f"      {change.location or '-'}  {change.pointer or '/'}")
+            lines.append(one_line(f"  {change.operation}: {change.reason}"))
+            lines.append(one_line(f"      {change.location or '-'}  {change.pointer or '/'}"))
     if verdict.gate:
         lines += ["", verdict.gate]
     lines += ["", verdict.outcome]
@@ -135,7 +145,7 @@ def render_markdown(changes: Sequence[Change], verdict: Verdict) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|")
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 @contextlib.contextmanager

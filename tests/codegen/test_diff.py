@@ -325,6 +325,32 @@ def test_json_is_a_list_of_changes() -> None:
     assert all(c["operation"] == "POST /items" for c in result)
 
 
+def test_names_with_control_characters_stay_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A property name or operationId holding a newline must not split a report line or a table row."""
+
+    def spec(operation_id: str, required: list[str]) -> str:
+        schema = {"type": "object", "required": required, "properties": {"line\none|two": {"type": "string"}}}
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        operation = {"operationId": operation_id, "responses": {"200": ok}}
+        info = {"title": "t", "version": "1.0.0"}
+        return json.dumps({"openapi": "3.1.0", "info": info, "paths": {"/a": {"get": operation}}})
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(spec("get\nA", ["line\none|two"]))
+    new.write_text(spec("get\tB", []))
+    assert main(["diff", str(old), str(new)]) == 1
+    text = capsys.readouterr().out.splitlines()
+    assert "  GET /a: response 200, `line\\none|two`: property made optional: may be absent" in text
+    assert "  GET /a: operationId changed from get\\nA to get\\tB: SDK method renamed" in text
+    assert main(["diff", str(old), str(new), "--format", "markdown"]) == 1
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `GET /a`")]
+    assert len(rows) == 2
+    assert all(row.endswith("|") and row.count(" | ") == 2 for row in rows), rows
+    assert "`line\\\\none\\|two`" in rows[0]
+
+
 def test_invalid_spec_exits_2_with_located_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = SHARED_SPECS / "broken" / "missing-body-ref.yaml"
     assert main(["diff", str(GOLDEN / "v1.yaml"), str(broken)]) == 2
