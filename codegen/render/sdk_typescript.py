@@ -134,6 +134,8 @@ TS_TAKEN = frozenset(
         "paginate",
         "retryDelay",
         "makeError",
+        "DeclaredError",
+        "isDeclaredError",
         "Record",
         "Partial",
         "Required",
@@ -537,6 +539,34 @@ def _raw_content_schema(mapper: TypeMapper, holder: Any, media_type: str) -> Any
     return entry.get("schema") if isinstance(entry, dict) else None
 
 
+def _response_body_type(mapper: TypeMapper, raw: dict[str, Any], response: ir.Response) -> str:
+    """The TypeScript type of one response's body, as the runtime hands it over."""
+    kind = _response_kind(response.primary)
+    if kind == "empty" or response.primary is None:
+        return "undefined"
+    if kind != "json":
+        return "string" if kind in ("text", "bytes") else "unknown"
+    found = _hint_type(response.primary.hint, mapper)
+    if found is None:
+        raw_response = (raw.get("responses") or {}).get(response.status)
+        schema = _raw_content_schema(mapper, raw_response, response.primary.media_type)
+        found = mapper.type(schema, "Out") if schema is not None else "unknown"
+    return found
+
+
+def _error_body_types(api: ir.Api, mapper: TypeMapper) -> dict[str, str]:
+    """Per declared error status, the union of the bodies every operation declares for it."""
+    found: dict[str, dict[str, None]] = {}
+    for op in api.operations:
+        raw, _params = _raw_operation(api, op)
+        for response in op.error_responses:
+            found.setdefault(response.status, {})[_response_body_type(mapper, raw, response)] = None
+    return {
+        status: "unknown" if "unknown" in types else " | ".join(sorted(types))
+        for status, types in found.items()
+    }
+
+
 def _operation(
     api: ir.Api, op: ir.Operation, mapper: TypeMapper, method_names: NameAllocator, type_names: NameAllocator
 ) -> _Op:
@@ -732,22 +762,27 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
     header = {"source": ts_comment(api.source), "digest": ts_comment(api.digest)}
 
     type_names = NameAllocator(TS_TAKEN | TS_RESERVED)
-    errors = []
-    for error in _error_classes(api):
-        errors.append(
-            {
-                "name": type_names.claim(error["name"]),
-                "status": error["status"],
-                "code": int(error["status"]) if error["status"].isdigit() else None,
-                "range": int(error["status"][0]) if re.match(r"^[1-5]XX$", error["status"], re.I) else None,
-                "description": ts_comment(error["description"]),
-            }
-        )
+    error_names = {e["status"]: type_names.claim(e["name"]) for e in _error_classes(api)}
     resource_classes = {
         tag.py_name: type_names.claim(pascal(tag.name, fallback="Tag") + "Resource") for tag in api.tags
     }
     model_names = {name: type_names.claim(pascal(name)) for name in api.model_schemas}
     mapper = TypeMapper(api.contract, model_names, "models.")
+    bodies = _error_body_types(api, mapper)
+    errors = []
+    for error in _error_classes(api):
+        code = int(error["status"]) if error["status"].isdigit() else None
+        errors.append(
+            {
+                "name": error_names[error["status"]],
+                "status": error["status"],
+                "code": code,
+                "range": int(error["status"][0]) if re.match(r"^[1-5]XX$", error["status"], re.I) else None,
+                "status_type": str(code) if code is not None else "number",
+                "body": bodies.get(error["status"], "unknown"),
+                "description": ts_comment(error["description"]),
+            }
+        )
 
     attributes = NameAllocator(CLIENT_MEMBERS | TS_RESERVED)
     files: dict[str, str] = {}
@@ -774,6 +809,9 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
         "description": ts_comment(api.description),
         "resources": resources,
         "errors": errors,
+        "errors_use_models": any("models." in str(e["body"]) for e in errors),
+        "declared_union": "".join(f"\n  | {e['name']}" for e in errors) or " never",
+        "declared_test": " ||\n    ".join(f"error instanceof {e['name']}" for e in errors) or "false",
         "auth": _auth(api),
         "login": login,
         "base_url": _default_base_url(api),

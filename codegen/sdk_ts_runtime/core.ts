@@ -65,13 +65,17 @@ export class SDKError extends Error {
   }
 }
 
-/** A response with a status the operation did not expect to succeed with. */
-export class APIError extends SDKError {
-  readonly status: number;
-  readonly body: unknown;
+/**
+ * A response with a status the operation did not expect to succeed with. The classes the contract
+ * declares (errors.ts) narrow `status` to their literal status and `body` to the declared type.
+ */
+export class APIError<TStatus extends number = number, TBody = unknown> extends SDKError {
+  readonly status: TStatus;
+  /** The parsed JSON, else the text; undefined when the response had no body. */
+  readonly body: TBody;
   readonly headers: Headers;
 
-  constructor(status: number, body: unknown, headers: Headers, message?: string) {
+  constructor(status: TStatus, body: TBody, headers: Headers, message?: string) {
     super(message ?? APIError.describe(status, body));
     this.status = status;
     this.body = body;
@@ -468,7 +472,7 @@ export abstract class BaseClient {
         }
         clearTimeout(timer);
         const text = await response.text().catch(() => "");
-        let parsed: unknown = text;
+        let parsed: unknown = text === "" ? undefined : text;
         const type = response.headers.get("content-type") ?? "";
         if (/json/i.test(type) && text) {
           try {

@@ -10,6 +10,7 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  isDeclaredError,
   UnauthorizedError,
   UnprocessableEntityError,
   type ItemOut,
@@ -98,7 +99,36 @@ async function main(): Promise<void> {
   const got = await client.items.getItem(first.id);
   check(got.name === "Lamp 0" && got.currency === "EUR", "getItem");
   const missing = await expectError(NotFoundError, () => client.items.getItem(2_000_000_000), "404 NotFoundError");
-  check(missing.status === 404 && (missing.body as { title?: string }).title !== undefined, "404 body");
+  // typed bodies: `body` is the contract's Problem and `status` the literal 404, checked by tsc --strict
+  const title: string = missing.body.title;
+  const notFound: 404 = missing.status;
+  check(notFound === 404 && missing.body.status === 404 && title.length > 0, `404 typed body (${title})`);
+  // @ts-expect-error: a Problem has no such field, so the body is not `any`
+  void missing.body.no_such_field;
+  // @ts-expect-error: a NotFoundError's status is 404, not any number
+  const wrongStatus: 500 = missing.status;
+  void wrongStatus;
+  try {
+    await client.items.updateItem(2_000_000_000, { body: { price_cents: 1 } });
+    throw new Error("FAILED: updateItem of a missing item did not throw");
+  } catch (error) {
+    if (!isDeclaredError(error)) throw error;
+    switch (error.status) {
+      case 404: {
+        const narrowed: NotFoundError = error; // the status alone narrows the union to the class
+        check(narrowed.body.title !== "" && !(error instanceof ConflictError), "switch on status narrows");
+        break;
+      }
+      default:
+        throw new Error(`FAILED: updateItem of a missing item: ${error.status} ${error.body.title}`);
+    }
+  }
+  const undeclared = await expectError(
+    APIError,
+    () => client.request<unknown>({ method: "DELETE", path: "/api/v1/health", security: [], response: "json" }),
+    "405 (declared nowhere): APIError",
+  );
+  check(undeclared.status === 405 && !isDeclaredError(undeclared), "an undeclared status is a plain APIError");
   await expectError(
     UnprocessableEntityError,
     () => client.items.createItem({ body: { name: "", price_cents: -1 } }),
