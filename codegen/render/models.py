@@ -24,7 +24,7 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
     # Imported here: the import alone costs ~0.3 s, and an unchanged spec must not pay it.
     from datamodel_code_generator import GenerateConfig, generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
-    from datamodel_code_generator.format import DatetimeClassType, Formatter, PythonVersion
+    from datamodel_code_generator.format import DatetimeClassType, PythonVersion
 
     if not schemas:
         return header + "\nfrom __future__ import annotations\n"
@@ -39,7 +39,9 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
         target_pydantic_version="2.14",
-        formatters=[Formatter.BUILTIN],
+        # no formatting here: ruff formats the whole package afterwards (write.format_python), and
+        # datamodel-code-generator's own formatter was a third of its time on big specs
+        formatters=[],
         disable_timestamp=True,
         custom_file_header=header,
         use_annotated=True,
@@ -67,7 +69,10 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
         result = generate(document, config=config)
     if isinstance(result, dict):  # a multi-module result would mean a name with dots slipped through
         raise RuntimeError("datamodel-code-generator produced several modules")
-    source = str(result)
+    # what its formatter did first, and ruff does not: universal newlines, and no trailing whitespace
+    # even inside docstrings (a description's line breaks and spaces land there as they are)
+    lines = str(result).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    source = "\n".join(line.rstrip() for line in lines)
     silenced = []
     if "class _JsonSchemaRuntimeValidationBaseCore" in source:
         # the uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
