@@ -56,6 +56,7 @@ class Parameter:
     is_array: bool
     explode: bool
     description: str
+    nullable: bool = False  # the schema accepts null (the word `null` in a query string is null)
 
 
 @dataclass(frozen=True)

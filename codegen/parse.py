@@ -253,12 +253,14 @@ class _Parser:
             annotation = self.types.render(schema, Side.REQUEST, hoist_as)
             type_ = self.bare_types.render(schema, Side.REQUEST, hoist_as)
             is_array = isinstance(resolved, dict) and resolved.get("type") == "array"
+            nullable = admits_null(self.doc, schema)
             default = None
             if isinstance(resolved, dict) and "default" in resolved and not required:
                 default = py_literal(resolved["default"])
             elif not required:
-                type_ = type_.wrap("{} | None")
-                annotation = annotation.wrap("{} | None")
+                if not nullable:  # absent is None for the handler; a nullable type has it already
+                    type_ = type_.wrap("{} | None")
+                    annotation = annotation.wrap("{} | None")
                 default = "None"
             result.append(
                 ir.Parameter(
@@ -270,6 +272,7 @@ class _Parser:
                     annotation=annotation,
                     default=default,
                     is_array=is_array,
+                    nullable=nullable,
                     explode=bool(param.get("explode", param.get("style", "form") == "form")),
                     description=str(param.get("description", "")),
                 )
@@ -451,3 +454,19 @@ def _status_label(status: str) -> str:
             return f"Status{status}"
         return re.sub(r"[^A-Za-z0-9]", "", phrase.title())
     return "Status" + status if status != "default" else "Default"
+
+
+def admits_null(doc: dict[str, Any], schema: Any, depth: int = 0) -> bool:
+    """Whether `schema` (3.1 shape) accepts null: `type: null` or a list with it, or a branch that does."""
+    schema = deref(doc, schema)
+    if not isinstance(schema, dict) or depth > 20:
+        return False
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    if "const" in schema and schema["const"] is None:
+        return True
+    if isinstance(schema.get("enum"), list) and None in schema["enum"] and kind is None:
+        return True
+    branches = [b for key in ("anyOf", "oneOf") if isinstance(schema.get(key), list) for b in schema[key]]
+    return any(admits_null(doc, branch, depth + 1) for branch in branches)

@@ -281,6 +281,11 @@ def render_router(env: Environment, api: ir.Api, tag: ir.Tag, header: dict[str, 
                 "locations": locations,
                 "wire": tuple((k, p.name) for p, k in zip(op.parameters, keys, strict=True) if k != p.name),
                 "arrays": tuple(k for p, k in zip(op.parameters, keys, strict=True) if p.is_array),
+                "nullable": tuple(
+                    k
+                    for p, k in zip(op.parameters, keys, strict=True)
+                    if p.nullable and p.location is not ir.Location.PATH
+                ),
                 "unexploded": tuple(
                     k for p, k in zip(op.parameters, keys, strict=True) if p.is_array and not p.explode
                 ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import types
 import typing
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -48,6 +49,7 @@ class Params:
     wire: tuple[tuple[str, str], ...] = ()  # (key, wire name) where they differ
     arrays: frozenset[str] = frozenset()  # keys of array parameters
     unexploded: frozenset[str] = frozenset()  # arrays sent comma-separated
+    nullable: frozenset[str] = frozenset()  # keys whose schema accepts null
 
     def pairs(self, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         """(key, wire name) of `keys`."""
@@ -175,6 +177,41 @@ def parse_query(query_string: bytes) -> dict[str, list[str]]:
     return values
 
 
+def _null_literals(spec: Params, raw: dict[str, Any], exc: ValidationError) -> BaseModel | None:
+    """The parameters again with `null` read as null where the value was refused, or None.
+
+    A query string has no null; clients (and schemathesis) send the word `null` for a nullable
+    parameter. A value that is valid as it stands (the string "null") is kept as it is.
+    """
+    keys = {
+        error["loc"][0]
+        for error in exc.errors(include_url=False)
+        if error["loc"] and error["loc"][0] in spec.nullable and error.get("input") == "null"
+    }
+    if not keys:
+        return None
+    try:
+        return spec.model.model_validate({**raw, **dict.fromkeys(keys)})
+    except ValidationError:
+        return None
+
+
+def _array_aliases(tp: Any) -> frozenset[str]:
+    """The wire names of a form model's fields whose type is a list (possibly optional)."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return frozenset()
+    names = set()
+    for name, info in tp.model_fields.items():
+        options = typing.get_args(info.annotation) if _is_union(info.annotation) else (info.annotation,)
+        if any(typing.get_origin(option) in (list, tuple, set, frozenset) for option in options):
+            names.add(info.alias or name)
+    return frozenset(names)
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
 def _list_item_model(tp: Any) -> type[BaseModel] | None:
     """`Item` for `list[Item]` (a model class), else None."""
     if typing.get_origin(tp) is not list:
@@ -226,6 +263,12 @@ class Endpoint:
         for content in operation.body.contents if operation.body else ():
             if "*" not in content.media_type:
                 self._by_media.setdefault(_base_media(content.media_type), content)
+        # form fields that are arrays: a single value sent for one is a list of one
+        self._form_arrays = {
+            content.media_type: _array_aliases(content.type)
+            for content in (operation.body.contents if operation.body else ())
+            if content.kind in ("form", "multipart")
+        }
         spec = operation.params
         self._path = spec.pairs(spec.path) if spec else ()  # (model key, wire name) per location
         self._query = spec.pairs(spec.query) if spec else ()
@@ -391,7 +434,10 @@ class Endpoint:
         try:
             model = spec.model.model_validate(raw)
         except ValidationError as exc:
-            raise RequestInvalid(self._locate(exc, spec)) from None
+            retried = _null_literals(spec, raw, exc) if spec.nullable else None
+            if retried is None:
+                raise RequestInvalid(self._locate(exc, spec)) from None
+            model = retried
         return dict(model.__dict__)
 
     def _locate(self, exc: ValidationError, spec: Params) -> list[dict[str, Any]]:
@@ -456,10 +502,12 @@ class Endpoint:
                             await _read_file(v, parts.get(key)) if isinstance(v, UploadFile) else v
                             for v in values
                         ]
-                        data[key] = converted if len(converted) > 1 else converted[0]
+                        many = len(converted) > 1 or key in self._form_arrays.get(content.media_type, ())
+                        data[key] = converted if many else converted[0]
                 if content.type is None:
                     return data
-                return _adapter(self.adapters, content.type).validate_python(data)
+                adapter = _adapter(self.adapters, content.type)
+                return adapter.validate_python(data, by_alias=True, by_name=False)  # wire names only
             if content.kind in ("text", "event-stream"):
                 return raw.decode(errors="replace")
             return raw
@@ -656,15 +704,20 @@ def _validate_json(adapter: TypeAdapter[Any], raw: bytes) -> Any:
     Strict mode is what keeps `"5"` from becoming 5; it also refuses `5.0` for an integer, which JSON
     Schema accepts. Only when that is what failed are integral floats rewritten and the body validated
     again, so the common path stays one pass.
+
+    Properties are read by their wire names only. The models accept Python field names too, so code
+    can build them as `ItemOut(price_cents=...)`; a client must not: `class_` would otherwise pass
+    `additionalProperties: false` as `class`.
     """
     try:
-        return adapter.validate_json(raw, strict=True)
+        return adapter.validate_json(raw, strict=True, by_alias=True, by_name=False)
     except ValidationError as exc:
         if not any(e["type"] == "int_type" and isinstance(e.get("input"), float) for e in exc.errors()):
             raise
         import json
 
-        return adapter.validate_json(json.dumps(_integral_floats_to_ints(json.loads(raw))), strict=True)
+        rewritten = json.dumps(_integral_floats_to_ints(json.loads(raw)))
+        return adapter.validate_json(rewritten, strict=True, by_alias=True, by_name=False)
 
 
 def _integral_floats_to_ints(value: Any) -> Any:

@@ -532,17 +532,8 @@ def test_model_patterns_round_trip_and_validate(payloads: Generated, key: str) -
         thing.model_validate({**every, text: text + "!"})
 
 
-BY_NAME_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug: request bodies accept a property under its Python field name too (a body with only "
-    "`item_id` sets the property `item-id`; `class_` passes additionalProperties: false as `class`). "
-    "Models keep validate_by_name=True so Python code constructs them by field name (and rows with "
-    "from_attributes); the fix is in codegen/runtime/operation.py: by_name=False on the two "
-    "adapter.validate_json calls of _validate_json and on the form body's validate_python",
-)
 
 
-@BY_NAME_BUG
 def test_a_property_is_read_only_under_its_wire_name(payloads: Generated) -> None:
     class Echo:
         def echo(self, *, body: Any, **arguments: Any) -> dict[str, Any]:
@@ -787,7 +778,6 @@ def test_hostile_property_names_round_trip(names: Generated) -> None:
     }
 
 
-@BY_NAME_BUG
 def test_a_python_field_name_is_not_an_accepted_key(names: Generated) -> None:
     """Item says additionalProperties: false; `class_` is the Python name of its property `class`."""
 
