@@ -112,6 +112,20 @@ def _status_label(status: str) -> str:
 # -- operations -----------------------------------------------------------------------------------------
 
 
+_BODY_KINDS = {
+    ir.BodyKind.JSON: "json",
+    ir.BodyKind.FORM: "form",
+    ir.BodyKind.MULTIPART: "multipart",
+    ir.BodyKind.TEXT: "text",
+    ir.BodyKind.EVENT_STREAM: "text",
+}
+
+
+def request_body_kind(content: ir.BodyContent) -> str:
+    """How both SDKs encode a request body: json, form, multipart, text or binary."""
+    return _BODY_KINDS.get(content.kind, "binary")
+
+
 @dataclass
 class _Arg:
     name: str
@@ -195,13 +209,7 @@ def _operation(op: ir.Operation, schemas: dict[str, Any], taken: NameAllocator) 
     body = None
     if op.body is not None and op.body.contents:
         content = op.body.contents[0]
-        kind = {
-            ir.BodyKind.JSON: "json",
-            ir.BodyKind.FORM: "form",
-            ir.BodyKind.MULTIPART: "multipart",
-            ir.BodyKind.TEXT: "text",
-            ir.BodyKind.EVENT_STREAM: "text",
-        }.get(content.kind, "binary")
+        kind = request_body_kind(content)
         if kind in ("json", "form", "multipart"):
             if content.hint is None:
                 text = "_typing.Any"

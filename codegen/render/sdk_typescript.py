@@ -20,7 +20,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import ir
 from ..names import NameAllocator
-from .sdk_python import _default_base_url, _error_classes, _password_flow, distribution_name
+from .sdk_python import (
+    _default_base_url,
+    _error_classes,
+    _password_flow,
+    distribution_name,
+    request_body_kind,
+)
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "sdk_ts_runtime"
 RUNTIME_FILES = ("core.ts",)
@@ -599,13 +605,7 @@ def _operation(
     body = None
     if op.body is not None and op.body.contents:
         content = op.body.contents[0]
-        kind = {
-            ir.BodyKind.JSON: "json",
-            ir.BodyKind.FORM: "form",
-            ir.BodyKind.MULTIPART: "multipart",
-            ir.BodyKind.TEXT: "text",
-            ir.BodyKind.EVENT_STREAM: "text",
-        }.get(content.kind, "binary")
+        kind = request_body_kind(content)
         body_type: str | None
         if kind in ("json", "form", "multipart"):
             body_type = _hint_type(content.hint, mapper)
