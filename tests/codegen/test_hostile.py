@@ -532,8 +532,6 @@ def test_model_patterns_round_trip_and_validate(payloads: Generated, key: str) -
         thing.model_validate({**every, text: text + "!"})
 
 
-
-
 def test_a_property_is_read_only_under_its_wire_name(payloads: Generated) -> None:
     class Echo:
         def echo(self, *, body: Any, **arguments: Any) -> dict[str, Any]:
