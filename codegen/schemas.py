@@ -17,6 +17,7 @@ from .formats import FORMAT_PATTERNS
 from .ir import TypeExpr
 from .literals import py_literal
 from .names import NameAllocator, pascal_case
+from .patterns import field_argument
 
 COMPONENT_PREFIX = "#/components/schemas/"
 OBJECT_KEYS = ("properties", "allOf", "oneOf", "anyOf", "additionalProperties", "patternProperties")
@@ -363,11 +364,11 @@ def _constrain(base: TypeExpr, schema: dict[str, Any]) -> TypeExpr:
             continue
         if keyword != "pattern" and not isinstance(value, int | float):
             continue
-        args.append(f"{argument}={py_literal(value)}")
+        literal = py_literal(value)
+        args.append(f"{argument}={field_argument(value, literal) if keyword == 'pattern' else literal}")
     if not args:
         return base
-    return TypeExpr(
-        f"Annotated[{base.text}, Field({', '.join(args)})]",
-        base.imports | {"from typing import Annotated", "from pydantic import Field"},
-        base.models,
-    )
+    imports = base.imports | {"from typing import Annotated", "from pydantic import Field"}
+    if any(arg.startswith("pattern=re.compile(") for arg in args):
+        imports |= {"import re"}
+    return TypeExpr(f"Annotated[{base.text}, Field({', '.join(args)})]", imports, base.models)

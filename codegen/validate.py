@@ -13,6 +13,7 @@ from typing import Any
 from .diagnostics import Diagnostics, join_pointer, split_pointer
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
+from .patterns import engine
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 STATUS_CODE = re.compile(r"^(default|[1-5][0-9][0-9]|[1-5]XX)$")
@@ -181,7 +182,7 @@ def check_operations(document: dict[str, Any], diagnostics: Diagnostics) -> None
 
 
 def check_schemas(document: dict[str, Any], diagnostics: Diagnostics) -> None:
-    """Every schema's enum within bounds and its default valid against it."""
+    """Every schema's enum within bounds, its pattern compilable and its default valid against it."""
     schemas = iter_schemas(document)
     for pointer, schema in schemas:
         enum = schema.get("enum")
@@ -195,6 +196,17 @@ def check_schemas(document: dict[str, Any], diagnostics: Diagnostics) -> None:
             )
             if diagnostics.lenient:
                 del schema["enum"]
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and engine(pattern) is None:
+            diagnostics.error(
+                "invalid-pattern",
+                join_pointer(pointer, "pattern"),
+                f"pattern {pattern!r} is not a regular expression Rust's or Python's engine compiles; "
+                "with --lenient it is dropped and the value is not checked",
+                recoverable=True,
+            )
+            if diagnostics.lenient:
+                del schema["pattern"]
     if any("default" in schema for _, schema in schemas):
         check_defaults(document, diagnostics, schemas)
 
@@ -281,6 +293,10 @@ class SchemaCheck:
             if not path and own_rules_found:
                 # Path-less errors (duplicate operationId, undeclared path parameter, bad default) are the
                 # ones our own rules report with a location; don't say them twice without one.
+                continue
+            if message.endswith("is not a 'regex'"):
+                # judged by Python's `re` alone, with no location; check_schemas reports the patterns
+                # that neither Rust's engine (pydantic's) nor Python's compiles, where they are
                 continue
             recoverable = any(text in message for text in RECOVERABLE_MESSAGES)
             diagnostics.error("openapi", join_pointer("", *path), message, recoverable=recoverable)

@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from ..ir import Api
+from ..patterns import python_patterns
 
 # a model class whose base is another generated model (not BaseModel, RootModel, an enum or a helper)
 SUBCLASS = re.compile(
@@ -72,7 +73,7 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
     # what its formatter did first, and ruff does not: universal newlines, and no trailing whitespace
     # even inside docstrings (a description's line breaks and spaces land there as they are)
     lines = str(result).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    source = "\n".join(line.rstrip() for line in lines)
+    source = python_patterns("\n".join(line.rstrip() for line in lines))
     silenced = []
     if "class _JsonSchemaRuntimeValidationBaseCore" in source:
         # the uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
