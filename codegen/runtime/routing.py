@@ -53,6 +53,7 @@ class PathRoute(BaseRoute):
         not_allowed: Callable[[Sequence[str]], Response],
     ) -> None:
         self.path = path
+        self.path_format = path  # what FastAPI's telemetry names the route by (`http.route`)
         self.regex, self.names = compile_template(path)
         self.handlers = handlers
         self.allow = tuple(sorted(handlers))

@@ -647,3 +647,31 @@ def test_null_in_a_query_string_and_single_values_of_form_arrays(
     assert client.get("/q?since=1&count=null").status_code == 422  # count is optional, not nullable
     assert client.post("/f", data={"events": "one", "name": "n"}).json() == {"events": ["one"], "name": "n"}
     assert client.post("/f", data={"events": ["a", "b"]}).json() == {"events": ["a", "b"]}
+
+
+def test_with_fastapis_telemetry_on_requests_take_the_router(users: Any) -> None:
+    """A request FastAPI's telemetry wraps goes through its router, which names the span's route."""
+
+    class Users:
+        def list_users(self) -> Any:
+            return {"items": [], "total": 0}
+
+    app = users.create_app(default=Users)
+    routes: list[Any] = []
+
+    class Traced:  # what FastAPI's telemetry does to the scope, without an OpenTelemetry exporter
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            scope["fastapi.telemetry"] = None
+            await self.inner(scope, receive, send)
+            routes.append(getattr(scope.get("contract_route"), "path_format", None))
+
+    app.add_middleware(Traced)
+    client = TestClient(app)
+    assert client.get("/users").json() == {"items": [], "total": 0}
+    not_allowed = client.get("/users/1")
+    assert (not_allowed.status_code, not_allowed.headers["allow"]) == (405, "DELETE")
+    assert client.get("/nowhere").status_code == 404
+    assert routes == ["/users", "/users/{userId}", None]
