@@ -112,6 +112,15 @@ def test_image_upload_checks_type_and_size(client: TestClient, auth: dict[str, s
     assert gif.status_code == 415
     big = client.put(url, headers=auth, files={"file": ("a.png", png + b"0" * 1024 * 1024, "image/png")})
     assert big.status_code == 413
+    # the negative cases schemathesis' negative_data_rejection is not run on (tests/contract/run.py)
+    no_file = client.put(url, headers=auth, data={"caption": "Front"}, files={"other": ("x", b"x")})
+    assert no_file.status_code == 422
+    assert [e["location"] for e in no_file.json()["errors"]] == [["body", "file"]]
+    long_caption = client.put(
+        url, headers=auth, files={"file": ("a.png", png, "image/png")}, data={"caption": "x" * 201}
+    )
+    assert long_caption.status_code == 422
+    assert [e["location"] for e in long_caption.json()["errors"]] == [["body", "caption"]]
 
 
 def test_events_follow_changes(client: TestClient, auth: dict[str, str]) -> None:

@@ -90,6 +90,15 @@ bearer = "{token}"
 
 [auth.openapi.apiKey]
 api_key = "{API_KEY}"
+
+# A multipart text part has no type: schemathesis' negative cases that turn `caption` (a string)
+# into a boolean or a number arrive as the text "true" or "486", which is a valid caption, and are
+# then reported as accepted invalid data (a false positive, seen in about one run in three). The
+# upload's real negative cases (no file, wrong type, too large, caption too long) are in
+# tests/app/test_items.py; every other check still runs on this operation.
+[[operations]]
+include-operation-id = "uploadItemImage"
+checks.negative_data_rejection.enabled = false
 """
     )
 
