@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,69 @@ class LoadedSpec:
         return self.source_map.locate(pointer)
 
 
+@dataclass(frozen=True)
+class YamlSplit:
+    """A big block-style YAML document cut in three, to parse on two cores: `head` and `tail` here,
+    `middle` (entries of the top-level mapping `section`, still indented) in another process."""
+
+    head: str
+    middle: str
+    tail: str
+    section: str
+
+    @property
+    def text(self) -> str:
+        return self.head + self.middle + self.tail
+
+
+_SPLIT_MIN_BYTES = 256 * 1024
+_NOT_ONE_BLOCK_DOCUMENT = re.compile(r"^(?:%|---|\.\.\.)", re.MULTILINE)  # directives, several documents
+_COLUMN_ZERO = re.compile(r"^[^\s#].*$", re.MULTILINE)
+_SECTION_KEY = re.compile(r"([A-Za-z_][\w-]*):[ \t]*")
+_FIRST_CHILD = re.compile(r"^( +)[^\s#]", re.MULTILINE)
+
+
+def split_yaml(text: str) -> YamlSplit | None:
+    """Cut `text` inside its biggest top-level section, before an entry near the middle; None if small
+    or not plainly cuttable. The caller still checks each part parses, and parses whole if not."""
+    if len(text) < _SPLIT_MIN_BYTES or _NOT_ONE_BLOCK_DOCUMENT.search(text):
+        return None
+    tops = list(_COLUMN_ZERO.finditer(text))
+    if not tops:
+        return None
+    ends = [m.start() for m in tops[1:]] + [len(text)]
+    index = max(range(len(tops)), key=lambda i: ends[i] - tops[i].start())
+    key = _SECTION_KEY.fullmatch(tops[index].group())
+    child = _FIRST_CHILD.search(text, tops[index].end(), ends[index])
+    if key is None or child is None:
+        return None
+    entries = re.compile("^" + child.group(1) + r"[^\s#\-]", re.MULTILINE)  # lines at the entries' indent
+    cut = entries.search(text, max(len(text) // 2, child.start() + 1), ends[index])
+    if cut is None:
+        return None
+    end = ends[index]
+    return YamlSplit(text[: cut.start()], text[cut.start() : end], text[end:], key.group(1))
+
+
+def parse_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
+def _join(split: YamlSplit, middle: Callable[[], Any]) -> Any:
+    """The document `split` was cut from, from its parts; raises if any part is not what it should be
+    (an anchor used across the cut, a quoted string running over it): then the text is parsed whole."""
+    head, tail = parse_yaml(split.head), parse_yaml(split.tail) if split.tail.strip() else {}
+    entries = middle()
+    if not (isinstance(head, dict) and isinstance(tail, dict) and isinstance(entries, dict)):
+        raise ValueError("not one mapping")
+    section = head.get(split.section)
+    if not isinstance(section, dict):
+        raise ValueError("not one mapping")
+    section.update(entries)  # as one parse would: a repeated key keeps its place and takes the last value
+    head.update(tail)
+    return head
+
+
 class NestingError(ValueError):
     """A JSON document nested deeper than the parser can follow; `line` and `col` say where."""
 
@@ -147,21 +211,41 @@ class NestingError(ValueError):
         self.col = col
 
 
-def read_document(path: Path) -> tuple[str, Any]:
-    """Parse one YAML or JSON file.
+def read_text(path: Path) -> str:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return path.read_text(encoding="utf-8")
+
+
+def split_root(path: Path) -> YamlSplit | None:
+    """The root YAML file, cut for parsing on two cores (see `load_spec`); None for anything else."""
+    if path.suffix == ".json":
+        return None
+    try:
+        return split_yaml(read_text(path))
+    except (OSError, ValueError):
+        return None  # read again by the loader, which reports the problem
+
+
+def read_document(path: Path, split: tuple[YamlSplit, Callable[[], Any]] | None = None) -> tuple[str, Any]:
+    """Parse one YAML or JSON file (with `split`: from its parts, the middle one parsed elsewhere).
 
     YAML aliases load as shared objects, so an alias bomb costs nothing here; the bundler's walk counts
     every visit, under any key, and stops at MAX_NODES, which bounds the expansion.
     """
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-    text = path.read_text(encoding="utf-8")
+    if split is not None:
+        parts, middle = split
+        try:
+            return parts.text, _join(parts, middle)
+        except Exception:  # any part that does not stand alone: the whole text says what is wrong
+            return parts.text, parse_yaml(parts.text)
+    text = read_text(path)
     if path.suffix == ".json":
         try:
             return text, json.loads(text)
         except RecursionError:  # the C scanner recurses per level: report where it gets too deep
             raise _nesting_error(text) from None
-    return text, yaml.load(text, Loader=_Loader)
+    return text, parse_yaml(text)
 
 
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
@@ -184,8 +268,15 @@ def _nesting_error(text: str) -> NestingError:
 
 
 class _Bundler:
-    def __init__(self, root: Path, diagnostics: Diagnostics, allow_remote: bool) -> None:
+    def __init__(
+        self,
+        root: Path,
+        diagnostics: Diagnostics,
+        allow_remote: bool,
+        split: tuple[YamlSplit, Callable[[], Any]] | None = None,
+    ) -> None:
         self.root = root
+        self.split = split
         self.base_dir = root.parent.resolve()
         self.diagnostics = diagnostics
         self.allow_remote = allow_remote
@@ -226,7 +317,7 @@ class _Bundler:
         if path in self.files:
             return self.files[path]
         try:
-            text, data = read_document(path)
+            text, data = read_document(path, self.split if path == self.root else None)
         except (OSError, ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
             mark = getattr(exc, "problem_mark", None)
             if isinstance(exc, NestingError):
@@ -485,13 +576,23 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def load_spec(path: Path, diagnostics: Diagnostics, *, allow_remote: bool = False) -> LoadedSpec:
-    """Read `path` and every file it refers to; raise :class:`SpecError` if it cannot be read at all."""
+def load_spec(
+    path: Path,
+    diagnostics: Diagnostics,
+    *,
+    allow_remote: bool = False,
+    split: tuple[YamlSplit, Callable[[], Any]] | None = None,
+) -> LoadedSpec:
+    """Read `path` and every file it refers to; raise :class:`SpecError` if it cannot be read at all.
+
+    `split`: the root file as `split_root` cut it, with a function returning its middle part parsed
+    (by another process: YAML parsing is most of the loading time of a big spec).
+    """
     path = Path(path)
     if not path.is_file():
         diagnostics.error("load", "", "no such file", location=Location(path, 1, 1, ""))
         raise SpecError(diagnostics.items)
-    bundler = _Bundler(path.resolve(), diagnostics, allow_remote)
+    bundler = _Bundler(path.resolve(), diagnostics, allow_remote, split)
     try:
         document = bundler.bundle()
     except SpecError:

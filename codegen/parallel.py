@@ -69,10 +69,21 @@ class Worker(Generic[T]):
 
     `Worker(prepare, run)` forks at once and calls `prepare()` in the child; `submit(*args)` later sends
     the arguments and `result()` returns `run(*args)`. Without fork (or with one core) both run in line.
+    `early=(function, args)`: the child first computes `function(*args)`, for `early_result()`, and
+    only then prepares: a head start for the caller's own work.
     """
 
-    def __init__(self, prepare: Callable[[], object], run: Callable[..., T], *, inline: bool = False) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[], object],
+        run: Callable[..., T],
+        *,
+        inline: bool = False,
+        early: tuple[Callable[..., Any], tuple[Any, ...]] | None = None,
+    ) -> None:
         self._run = run
+        self._early = early
+        self._early_pending = early is not None
         self._args: tuple[Any, ...] = ()
         self._inline = inline or not (
             "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
@@ -84,7 +95,7 @@ class Worker(Generic[T]):
         self._result_in, result_out = context.Pipe(duplex=False)
         parents_ends = (self._args_out, self._result_in)
         self._process = context.Process(
-            target=_serve, args=(args_in, result_out, parents_ends, prepare, run), daemon=True
+            target=_serve, args=(args_in, result_out, parents_ends, prepare, run, early), daemon=True
         )
         self._process.start()
         args_in.close()
@@ -97,9 +108,28 @@ class Worker(Generic[T]):
         self._args_out.send(args)
         self._args_out.close()
 
+    def early_result(self) -> Any:
+        """`function(*args)` of `early`; raises ChildFailed if it raised (once only)."""
+        if self._early is None or not self._early_pending:
+            raise RuntimeError("no early result to take")
+        self._early_pending = False
+        function, args = self._early
+        if self._inline:
+            return function(*args)
+        try:
+            ok, payload = self._result_in.recv()
+        except EOFError:
+            ok, payload = False, "the worker process ended without an answer"
+        if not ok:
+            raise ChildFailed(payload)
+        return payload
+
     def result(self) -> T:
         if self._inline:
             return self._run(*self._args)
+        if self._early_pending:  # not taken: it comes first on the pipe
+            with contextlib.suppress(ChildFailed):
+                self.early_result()
         try:
             ok, payload = self._result_in.recv()
         except EOFError:
@@ -125,9 +155,16 @@ def _serve(
     parents_ends: tuple[Any, ...],
     prepare: Callable[[], object],
     run: Callable[..., Any],
+    early: tuple[Callable[..., Any], tuple[Any, ...]] | None,
 ) -> None:
     for end in parents_ends:  # or the parent closing its end would never reach us as EOF
         end.close()
+    if early is not None:
+        function, early_args = early
+        try:
+            result_out.send((True, function(*early_args)))
+        except BaseException:
+            result_out.send((False, traceback.format_exc()))
     with contextlib.suppress(Exception):
         prepare()  # only a warm-up: if it fails, the real call will say why
     try:

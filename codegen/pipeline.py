@@ -10,12 +10,14 @@ import dataclasses
 import hashlib
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Diagnostics, SpecError
-from .loader import LoadedSpec, load_spec
+from .loader import LoadedSpec, YamlSplit, load_spec, parse_yaml, split_root
 from .normalize import is_openapi_30, normalize
 from .parallel import Worker
 from .parse import parse_api
@@ -44,12 +46,15 @@ def generator_fingerprint() -> str:
 
 
 def load_and_validate(
-    spec_path: Path, options: Options
+    spec_path: Path, options: Options, *, split: tuple[YamlSplit, Callable[[], Any]] | None = None
 ) -> tuple[LoadedSpec, Diagnostics, SchemaCheck | None]:
-    """Load and check the spec; the slow schema check is returned still running (see `validate`)."""
+    """Load and check the spec; the slow schema check is returned still running (see `validate`).
+
+    `split`: the root file cut by `split_root`, its middle part parsed elsewhere (see `render_files`).
+    """
     diagnostics = Diagnostics(lenient=options.lenient)
     try:
-        spec = load_spec(spec_path, diagnostics, allow_remote=options.allow_remote_refs)
+        spec = load_spec(spec_path, diagnostics, allow_remote=options.allow_remote_refs, split=split)
     except SpecError:
         raise SpecError(_located(None, diagnostics)) from None
     document = spec.document
@@ -82,9 +87,14 @@ def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[st
     third runs openapi-spec-validator (see `validate`).
     """
     # A process that has rendered models before (a test run, a watch loop) is warm: stay in line.
-    models = Worker(warm_up, render_models_for, inline="datamodel_code_generator" in sys.modules)
+    inline = "datamodel_code_generator" in sys.modules
+    # A big YAML root is parsed on both cores: the worker parses the middle part before warming up.
+    cut = None if inline else split_root(spec_path)
+    early = (parse_yaml, (cut.middle,)) if cut is not None else None
+    models = Worker(warm_up, render_models_for, inline=inline, early=early)
+    split = (cut, models.early_result) if cut is not None else None
     try:
-        spec, diagnostics, pending = load_and_validate(spec_path, options)
+        spec, diagnostics, pending = load_and_validate(spec_path, options, split=split)
     except BaseException:
         models.cancel()
         raise

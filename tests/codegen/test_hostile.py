@@ -1349,3 +1349,58 @@ def test_refs_leaving_the_spec_folder_are_always_refused(tmp_path: Path, case: s
     assert_clean_exit(result, allowed=(2,))
     assert "leaves the spec's folder" in result.stderr
     assert not out.exists()
+
+
+# == 5. Split parsing ====================================================================================
+# A big YAML root is parsed in parts on two cores (codegen/loader.py split_yaml); a document crafted to
+# straddle the cut must still mean exactly what it means parsed whole.
+
+
+def big_yaml(entry: str, count: int = 3_000) -> str:
+    """A spec whose `paths` holds `count` entries (over the size at which the root is cut)."""
+    paths = "".join(entry.format(i=i) for i in range(count))
+    return f"openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}components: {{}}\n"
+
+
+PLAIN_ENTRY = (
+    "  /p{i}:\n    get:\n      operationId: op{i}\n      responses: {{'204': {{description: okay}}}}\n"
+)
+SPLIT_CASES = {
+    "plain": big_yaml(PLAIN_ENTRY),
+    # an anchor before the cut, its alias after it: the middle part alone cannot resolve it
+    "anchor-across": big_yaml(PLAIN_ENTRY.replace("description: okay", "description: &d{i} okay"))
+    + "x-late: [*d0, *d2999]\n",
+    # a quoted string whose continuation lines look like entries of `paths`
+    "quoted-over-entries": big_yaml(
+        '  /p{i}:\n    get:\n      operationId: op{i}\n      description: "a\n  /fake{i}:\n  b"\n'
+        "      responses: {{'204': {{description: ok}}}}\n"
+    ),
+    # the same key in both halves: the last value wins, in the first one's place
+    "repeated-key": big_yaml(PLAIN_ENTRY) + "paths:\n  /only: {}\n",
+}
+
+
+@pytest.mark.parametrize("case", SPLIT_CASES)
+def test_a_document_parsed_in_parts_means_what_it_means_whole(case: str) -> None:
+    from codegen.loader import parse_yaml, read_document, split_yaml
+
+    text = SPLIT_CASES[case]
+    split = split_yaml(text)
+    assert split is not None and split.text == text and split.section == "paths"
+    _, data = read_document(Path("unused.yaml"), (split, lambda: parse_yaml(split.middle)))
+    whole = parse_yaml(text)
+    assert data == whole
+    assert json.dumps(data) == json.dumps(whole)  # the same order too
+
+
+def test_a_big_yaml_spec_generates_the_same_cut_or_whole(tmp_path: Path) -> None:
+    """Through the CLI in a subprocess (where the cut happens) and in-process (where it does not)."""
+    spec = write(tmp_path / "big.yaml", big_yaml(PLAIN_ENTRY, 2_500))
+    cut = measure(["generate", str(spec), "--out", str(tmp_path / "cut" / "pkg")], tmp_path)
+    assert cut.code == 0, cut.stderr
+    whole = run_cli("generate", str(spec), "--out", str(tmp_path / "whole" / "pkg"), cwd=tmp_path)
+    assert whole.code == 0, whole.stderr
+    for name in ("routers/default.py", "openapi.json", "handlers.py"):
+        assert (tmp_path / "cut" / "pkg" / name).read_text() == (
+            tmp_path / "whole" / "pkg" / name
+        ).read_text()
