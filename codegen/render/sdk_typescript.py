@@ -333,7 +333,12 @@ class TypeMapper:
                 return self.prefix + self.models[candidate]
         return None
 
-    def type(self, schema: Any, direction: str = "", depth: int = 0) -> str:
+    def type(self, schema: Any, direction: str = "", depth: int = 0, eager: set[str] | None = None) -> str:
+        """The type text of `schema`; `eager` collects the models it names outside any object or array.
+
+        TypeScript resolves those references when it resolves the alias itself (members of an object type
+        and array elements are deferred), so they are the ones that can make an alias circular.
+        """
         if depth > 12 or schema is True or schema is None:
             return "unknown"
         if schema is False:
@@ -344,8 +349,10 @@ class TypeMapper:
         if isinstance(ref, str):
             model = self.model_for_ref(ref, direction)
             if model is not None:
+                if eager is not None:
+                    eager.add(model)
                 return model
-            return self.type(self.resolve(schema), direction, depth + 1)
+            return self.type(self.resolve(schema), direction, depth + 1, eager)
         if "const" in schema:
             return self._literal(schema["const"])
         if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -353,7 +360,7 @@ class TypeMapper:
         for key, sep in (("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")):
             variants = schema.get(key)
             if isinstance(variants, list) and variants:
-                parts = [self.type(v, direction, depth + 1) for v in variants]
+                parts = [self.type(v, direction, depth + 1, eager) for v in variants]
                 return sep.join(dict.fromkeys(f"({p})" if " " in p else p for p in parts))
         types = schema.get("type")
         kinds = types if isinstance(types, list) else [types] if isinstance(types, str) else []
@@ -388,7 +395,7 @@ class TypeMapper:
             return "boolean"
         if kind == "array":
             item = self.type(schema.get("items", True), direction, depth + 1)
-            return f"Array<{item}>"
+            return f"Array<{item}>"  # Array<T> (an interface) defers T: `type Tree = Array<Tree>` is legal
         if kind == "object":
             return self.object_literal(schema, direction, depth)
         return "unknown"
@@ -420,16 +427,30 @@ class TypeMapper:
     def object_literal(self, schema: dict[str, Any], direction: str, depth: int) -> str:
         fields = self.fields(schema, direction, depth)
         extra = self.extra(schema, direction, depth)
-        if not fields:
-            return f"Record<string, {extra or 'unknown'}>"
-        body = "; ".join(f"{f['key']}{'?' if f['optional'] else ''}: {f['type']}" for f in fields)
+        if not fields and extra is None:
+            return "Record<string, unknown>"
+        # an index signature, not Record<string, T>: Record is an alias, which TypeScript expands at once,
+        # so `type Map = Record<string, Map>` is circular where `{ [key: string]: Map }` is not
+        members = [f"{f['key']}{'?' if f['optional'] else ''}: {f['type']}" for f in fields]
         if extra is not None:
-            body += f"; [key: string]: {extra} | unknown"
-        return "{ " + body + " }"
+            members.append(f"[key: string]: {index_type(extra, bool(fields))}")
+        return "{ " + "; ".join(members) + " }"
+
+
+def index_type(extra: str, has_fields: bool) -> str:
+    """The type of an index signature: beside named properties it must admit theirs too, so `unknown`."""
+    return f"{extra} | unknown" if has_fields else extra
 
 
 def _model_decls(api: ir.Api, mapper: TypeMapper) -> list[dict[str, Any]]:
-    decls = []
+    """One declaration per model: objects and maps as interfaces, everything else as a type alias.
+
+    An alias that reaches itself through nothing but unions, intersections and other aliases (`A = string
+    | B`, `B = number | A`: a schema that never bottoms out) is not legal TypeScript; those become
+    `unknown`, which is what such a value can be.
+    """
+    decls: list[dict[str, Any]] = []
+    eager: dict[str, set[str]] = {}
     for name, schema in api.model_schemas.items():
         ts_name = mapper.models[name]
         direction = "Out" if name.endswith("Out") else "In" if name.endswith("In") else ""
@@ -438,26 +459,52 @@ def _model_decls(api: ir.Api, mapper: TypeMapper) -> list[dict[str, Any]]:
         is_object = (schema.get("type") == "object" or "properties" in schema) and not any(
             k in schema for k in ("oneOf", "anyOf", "allOf", "enum", "const")
         )
-        if is_object and "properties" in schema:
+        extra = mapper.extra(schema, direction, 0) if is_object else None
+        if is_object and ("properties" in schema or extra is not None):
+            fields = mapper.fields(schema, direction)
             decls.append(
                 {
                     "kind": "interface",
                     "name": ts_name,
                     "description": description,
-                    "fields": mapper.fields(schema, direction),
-                    "extra": mapper.extra(schema, direction, 0),
+                    "fields": fields,
+                    "index": index_type(extra, bool(fields)) if extra is not None else None,
                 }
             )
         else:
+            eager[ts_name] = set()
             decls.append(
                 {
                     "kind": "alias",
                     "name": ts_name,
                     "description": description,
-                    "type": mapper.type(schema, direction),
+                    "type": mapper.type(schema, direction, eager=eager[ts_name]),
                 }
             )
+    circular = _circular(eager)
+    for decl in decls:
+        if decl["name"] in circular:
+            decl["type"] = "unknown"
+            note = "(`unknown`: the contract defines it only in terms of itself.)"
+            decl["description"] = f"{decl['description']} {note}".strip()
     return decls
+
+
+def _circular(edges: dict[str, set[str]]) -> set[str]:
+    """The nodes that can reach themselves along `edges` (only edges between keys count)."""
+    found = set()
+    for start in edges:
+        seen: set[str] = set()
+        todo = [t for t in edges[start] if t in edges]
+        while todo:
+            node = todo.pop()
+            if node == start:
+                found.add(start)
+                break
+            if node not in seen:
+                seen.add(node)
+                todo.extend(t for t in edges[node] if t in edges)
+    return found
 
 
 # -- operations -----------------------------------------------------------------------------------------

@@ -149,3 +149,103 @@ def test_strings_from_the_spec_cannot_break_out() -> None:
         assert bad not in literal
     comment = ts_comment("end */ here\n*/ again\u2028 **/")
     assert "*/" not in comment and "\n" not in comment and "\u2028" not in comment
+
+
+# A contract whose schemas reach themselves: through a map, a pair of maps, an array, a union, an
+# intersection, and one that never bottoms out (Loop1 -> Loop2 -> Loop1 through unions alone).
+RECURSIVE_SPEC = """\
+openapi: 3.1.0
+info: {title: Recursive, version: 1.0.0}
+paths:
+  /holder:
+    get:
+      operationId: getHolder
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Holder"}}}
+components:
+  schemas:
+    Map: {type: object, additionalProperties: {$ref: "#/components/schemas/Map"}}
+    MapA: {type: object, additionalProperties: {$ref: "#/components/schemas/MapB"}}
+    MapB: {type: object, additionalProperties: {$ref: "#/components/schemas/MapA"}}
+    NullableMap: {type: [object, "null"], additionalProperties: {$ref: "#/components/schemas/NullableMap"}}
+    Tree: {type: array, items: {$ref: "#/components/schemas/Tree"}}
+    Json:
+      oneOf:
+        - {type: string}
+        - {type: array, items: {$ref: "#/components/schemas/Json"}}
+        - {type: object, additionalProperties: {$ref: "#/components/schemas/Json"}}
+    Loop1: {oneOf: [{type: string}, {$ref: "#/components/schemas/Loop2"}]}
+    Loop2: {anyOf: [{type: integer}, {$ref: "#/components/schemas/Loop1"}]}
+    Base: {type: object, properties: {id: {type: string}}}
+    Node:
+      allOf:
+        - {$ref: "#/components/schemas/Base"}
+        - type: object
+          properties:
+            children: {type: object, additionalProperties: {$ref: "#/components/schemas/Node"}}
+    Holder:
+      type: object
+      properties:
+        map: {$ref: "#/components/schemas/Map"}
+        pair: {$ref: "#/components/schemas/MapA"}
+        nullable: {$ref: "#/components/schemas/NullableMap"}
+        tree: {$ref: "#/components/schemas/Tree"}
+        json: {$ref: "#/components/schemas/Json"}
+        loop: {$ref: "#/components/schemas/Loop1"}
+        node: {$ref: "#/components/schemas/Node"}
+"""
+
+# Holder.json must stay precisely typed (a string is accepted, a number is not), and a recursive map
+# must be indexable to any depth: these lines are compiled with the generated models.
+RECURSIVE_USE = """\
+import type { Holder, Map2, MapA } from "./src/models.js";
+export const holder: Holder = {
+  json: ["a", { b: ["c"] }], map: { x: { y: {} } }, node: { id: "n", children: { m: { id: "m" } } },
+};
+// @ts-expect-error: a number is no Json
+export const wrong: Holder = { json: 1 };
+export function deep(map: Map2, pair: MapA): number {
+  return Object.keys(map["a"]?.["b"]?.["c"] ?? {}).length + Object.keys(pair["a"]?.["b"] ?? {}).length;
+}
+"""
+
+
+def test_every_shared_spec_compiles_with_tsc_strict(tsc: Path, tmp_path: Path) -> None:
+    """The SDK of every spec in ../shared/specs (and a contract of recursive schemas), in one tsc run."""
+    from codegen.pipeline import Options
+
+    from tests.codegen.test_shared_specs import LENIENT, SPECS
+
+    recursive = tmp_path / "recursive.yaml"
+    recursive.write_text(RECURSIVE_SPEC, encoding="utf-8")
+    folders = []
+    for spec in [*SPECS, recursive]:
+        label = spec.parent.name if spec.stem == "openapi" else spec.stem
+        options = Options(lenient=spec.name in LENIENT)
+        folders.append(generate_typescript_sdk(spec, tmp_path / "sdks" / label, options=options))
+    configs = {(folder / "tsconfig.json").read_text(encoding="utf-8") for folder in folders}
+    assert len(configs) == 1  # every package builds with the same options: check them all under those
+    options = json.loads(configs.pop())["compilerOptions"]
+    assert options["strict"] is True
+    for key in ("rootDir", "outDir", "declaration", "sourceMap"):
+        options.pop(key, None)
+    (tmp_path / "sdks" / "recursive" / "use.ts").write_text(RECURSIVE_USE, encoding="utf-8")
+    (tmp_path / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {**options, "noEmit": True},
+                "include": [f"sdks/{folder.name}/src" for folder in folders] + ["sdks/recursive/use.ts"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    start = time.monotonic()
+    run([tsc, "-p", tmp_path / "tsconfig.json"], tmp_path, timeout=180)
+    print(f"tsc over {len(folders)} SDKs: {time.monotonic() - start:.1f} s")
+
+    models = (tmp_path / "sdks" / "recursive" / "src" / "models.ts").read_text(encoding="utf-8")
+    assert "export interface Map2 {\n  [key: string]: Map2;\n}" in models
+    assert "export type Json = string | Array<Json> | ({ [key: string]: Json });" in models
+    assert "export type Loop1 = unknown;" in models and "export type Loop2 = unknown;" in models
