@@ -827,6 +827,8 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
                 "range": int(error["status"][0]) if re.match(r"^[1-5]XX$", error["status"], re.I) else None,
                 "status_type": str(code) if code is not None else "number",
                 "body": bodies.get(error["status"], "unknown"),
+                # the type text holds the contract's string literals: in a comment it must not end it
+                "body_doc": ts_comment(bodies.get(error["status"], "unknown")),
                 "description": ts_comment(error["description"]),
             }
         )

@@ -1404,3 +1404,126 @@ def test_a_big_yaml_spec_generates_the_same_cut_or_whole(tmp_path: Path) -> None
         assert (tmp_path / "cut" / "pkg" / name).read_text() == (
             tmp_path / "whole" / "pkg" / name
         ).read_text()
+
+
+def test_typescript_sdk_keeps_every_payload_inside_its_literals_and_comments(tmp_path: Path) -> None:
+    """The TypeScript SDK of the payload spec (plus payloads written to run as TypeScript if they broke out
+    of a comment, a string or a template literal) compiles with tsc --strict, and parsed by TypeScript
+    itself no payload became code: no identifier of theirs appears, and every one is a string literal
+    whose value is exactly the payload."""
+    import shutil
+
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        pytest.skip("npm and node are needed to compile the TypeScript SDK")
+    from tests.sdk.test_typescript import install_typescript
+
+    tsc = install_typescript()
+    breakouts = {  # each defines an identifier named pwned... if it escapes where it is written
+        "comment-end": "*/ export const pwnedComment = 1; /*",
+        "line-feed": "\nexport const pwnedLineFeed = 1; //",
+        "line-separator": "\u2028export const pwnedLineSeparator = 1; //",
+        "double-quote": '"; export const pwnedDoubleQuote = 1; //',
+        "single-quote": "'; export const pwnedSingleQuote = 1; //",
+        "backtick": "`; export const pwnedBacktick = 1; //",
+        "template": "${(globalThis as any).pwnedTemplate = 1}",
+        "jsdoc-tag": "@type {pwnedJsdoc}\n * @see */ export const pwnedJsdocEnd = 1; /*",
+    }
+    texts = list(breakouts.values())
+    spec = payload_spec()
+    every = "".join(texts)
+    spec["info"]["description"] += every
+    spec["tags"] += [{"name": text, "description": every} for text in texts]
+    spec["components"]["schemas"]["Script"] = {
+        "type": "object",
+        "description": every,
+        "properties": {
+            text: {"type": "string", "description": text, "enum": [text], "default": text} for text in texts
+        },
+    }
+    for index, text in enumerate(texts):
+        segment = text.replace("{", "(").replace("}", ")").replace("/", "|")  # a name a path can hold
+        spec["paths"][f"/ts{index}/{{{segment}}}"] = {
+            "post": {
+                "operationId": text,
+                "tags": [text],
+                "summary": text,
+                "description": every,
+                "deprecated": True,
+                "parameters": [
+                    {
+                        "name": segment,
+                        "in": "path",
+                        "required": True,
+                        "description": text,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": text, "in": "header", "description": text, "schema": {"enum": [text]}},
+                ],
+                "requestBody": {
+                    "description": text,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Script"}}},
+                },
+                "responses": {
+                    "200": {
+                        "description": text,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Script"}}},
+                    },
+                    "418": {
+                        "description": text,
+                        "content": {"application/json": {"schema": {"enum": [text]}}},
+                    },
+                },
+            }
+        }
+    source = write(tmp_path / "openapi.json", json.dumps(spec, ensure_ascii=False))
+    out = tmp_path / "ts-sdk"
+    result = run_cli("sdk", str(source), "--lang", "typescript", "--out", str(out), cwd=tmp_path)
+    assert_clean_exit(result, allowed=(0,))
+    compiled = subprocess.run(
+        [str(tsc), "-p", str(out / "tsconfig.json"), "--noEmit"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+
+    # TypeScript's own parser: every identifier and every string literal's value, per file
+    script = write(
+        tmp_path / "tokens.cjs",
+        """const ts = require(process.argv[2]);
+const fs = require("fs");
+const found = {};
+for (const file of process.argv.slice(3)) {
+  const tree = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const identifiers = new Set(), strings = new Set();
+  const visit = (node) => {
+    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) identifiers.add(node.text);
+    if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) strings.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(tree);
+  found[file] = { identifiers: [...identifiers], strings: [...strings] };
+}
+process.stdout.write(JSON.stringify(found));
+""",
+    )
+    files = sorted(str(p) for p in (out / "src").rglob("*.ts"))
+    parsed = subprocess.run(
+        ["node", str(script), str(tsc.parent.parent / "typescript"), *files],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    found = json.loads(parsed.stdout)
+    identifiers = {name for entry in found.values() for name in entry["identifiers"]}
+    escaped = {"PWNED", "__import__", "os", "system", "alert"} & identifiers
+    escaped |= {name for name in identifiers if name.startswith("pwned")}
+    assert not escaped, f"payload text parsed as code: {sorted(escaped)}"
+    models = set(found[str(out / "src" / "models.ts")]["strings"])
+    missing = [text for text in [*PAYLOADS.values(), *texts] if text not in models]
+    assert not missing, f"not string literals of exactly their value in models.ts: {missing}"
+    errors = set(found[str(out / "src" / "errors.ts")]["strings"])
+    assert set(texts) <= errors  # the 418 bodies: `enum` values in a type position of another file
+    assert not markers_in(tmp_path)

@@ -36,9 +36,9 @@ def run(args: list[str | Path], cwd: Path, timeout: float = 120) -> subprocess.C
     return done
 
 
-@pytest.fixture(scope="session")
-def tsc() -> Path:
-    """The pinned TypeScript compiler, installed once into .bench/ts-cache."""
+def install_typescript() -> Path:
+    """The pinned TypeScript compiler (`tsc`), installed once into .bench/ts-cache; its package sits in
+    .bench/ts-cache/node_modules/typescript. Also used by tests/codegen/test_hostile.py."""
     manifest = (TS_DIR / "package.json").read_text(encoding="utf-8")
     CACHE.mkdir(parents=True, exist_ok=True)
     binary = CACHE / "node_modules" / ".bin" / "tsc"
@@ -46,6 +46,11 @@ def tsc() -> Path:
         (CACHE / "package.json").write_text(manifest, encoding="utf-8")
         run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], CACHE, timeout=300)
     return binary
+
+
+@pytest.fixture(scope="session")
+def tsc() -> Path:
+    return install_typescript()
 
 
 @pytest.fixture(scope="session")
