@@ -193,6 +193,7 @@ CLIENT_MEMBERS = frozenset(
         "schemes",
         "makeError",
         "setCredential",
+        "withOptions",
         "buildURL",
         "request",
         "login",

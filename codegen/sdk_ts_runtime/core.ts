@@ -301,10 +301,34 @@ export abstract class BaseClient {
     this.baseURL = baseURL.replace(/\/+$/, "");
     this.timeout = options.timeout ?? 60000;
     this.maxRetries = options.maxRetries ?? 2;
+    if (!(this.timeout > 0)) throw new SDKError(`timeout must be a number of milliseconds above 0, not ${this.timeout}`);
+    if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0)
+      throw new SDKError(`maxRetries must be a whole number, 0 or more, not ${this.maxRetries}`);
     this.defaultHeaders = { ...(options.defaultHeaders ?? {}) };
     const fetchImpl = options.fetch ?? (globalThis.fetch as Fetch | undefined);
     if (fetchImpl === undefined) throw new SDKError("no global fetch: pass `fetch` in the client options");
     this.fetchImpl = fetchImpl;
+  }
+
+  /**
+   * A copy of this client with other defaults: `client.withOptions({ timeout: 2000, maxRetries: 0 })`.
+   *
+   * The copy has the same base URL and fetch and starts with this client's credentials (a later `login`
+   * or `setCredential` on either one does not reach the other); `defaultHeaders` are added to this
+   * client's (same name: the new value wins). It is built by this class's constructor with base options
+   * only, so a subclass whose constructor needs more must override this method.
+   */
+  withOptions(options: Pick<BaseClientOptions, "timeout" | "maxRetries" | "defaultHeaders">): this {
+    const make = this.constructor as new (options: BaseClientOptions) => this;
+    const copy = new make({
+      baseURL: this.baseURL,
+      timeout: options.timeout ?? this.timeout,
+      maxRetries: options.maxRetries ?? this.maxRetries,
+      defaultHeaders: { ...this.defaultHeaders, ...(options.defaultHeaders ?? {}) },
+      fetch: this.fetchImpl,
+    });
+    for (const [scheme, value] of this.credentials) copy.credentials.set(scheme, value);
+    return copy;
   }
 
   /** The security schemes the contract declares, by name. */

@@ -1,7 +1,8 @@
 // The retry policy of the generated TypeScript SDK against a scripted fetch (no network):
-// 429 with Retry-After, 5xx, 408, x-should-retry, and POST/PATCH retried only with an idempotencyKey.
+// 429 with Retry-After, 5xx, 408, x-should-retry, and POST/PATCH retried only with an idempotencyKey;
+// and `withOptions` copies (their own timeout, retries and headers; the same credentials, then their own).
 
-import { APIError, Client, type RequestOptions } from "item-store-api";
+import { APIError, APITimeoutError, Client, type ClientOptions, type RequestOptions, SDKError } from "item-store-api";
 
 declare const process: { exitCode: number | undefined };
 
@@ -15,7 +16,11 @@ interface Seen {
   headers: Headers;
 }
 
-function scripted(statuses: number[], extra: Record<string, string> = {}): { client: Client; seen: Seen[] } {
+function scripted(
+  statuses: number[],
+  extra: Record<string, string> = {},
+  options: ClientOptions = {},
+): { client: Client; seen: Seen[] } {
   const seen: Seen[] = [];
   const fetch = async (_url: string, init: RequestInit): Promise<Response> => {
     seen.push({ method: init.method ?? "GET", headers: new Headers(init.headers) });
@@ -25,7 +30,7 @@ function scripted(statuses: number[], extra: Record<string, string> = {}): { cli
     const headers: Record<string, string> = { "content-type": ok ? "application/json" : "application/problem+json", ...(ok ? {} : extra) };
     return new Response(body, { status, headers });
   };
-  return { client: new Client({ baseURL: "http://example.invalid", fetch, maxRetries: 2 }), seen };
+  return { client: new Client({ baseURL: "http://example.invalid", fetch, maxRetries: 2, ...options }), seen };
 }
 
 async function main(): Promise<void> {
@@ -75,6 +80,39 @@ async function main(): Promise<void> {
   run = scripted([503, 200], { "retry-after-ms": "1" });
   await run.client.system.getHealth({ maxRetries: 0 }).catch(() => undefined);
   check(run.seen.length === 1, "per-call maxRetries: 0");
+
+  run = scripted([503], { "retry-after-ms": "1" }, { apiKey: "key-1", defaultHeaders: { "x-a": "a", "x-b": "b" } });
+  const quick = run.client.withOptions({ maxRetries: 0, defaultHeaders: { "x-b": "B", "x-c": "C" } });
+  check(quick instanceof Client && quick !== run.client && quick.items !== run.client.items, "withOptions: a new Client");
+  await quick.exports.exportItems().catch(() => undefined);
+  check(run.seen.length === 1, "withOptions({ maxRetries: 0 }): no retry");
+  const sent = run.seen[0]?.headers;
+  check(sent?.get("x-a") === "a" && sent.get("x-b") === "B" && sent.get("x-c") === "C", "withOptions: headers added, new wins");
+  check(sent?.get("x-api-key") === "key-1", "withOptions: the copy starts with the credentials");
+  quick.setCredential("api_key", "key-2");
+  await run.client.exports.exportItems().catch(() => undefined);
+  check(run.seen.length === 4, "the original still retries twice");
+  const original = run.seen[3]?.headers;
+  check(original?.get("x-api-key") === "key-1" && original.get("x-c") === null, "the original keeps its key and headers");
+  await quick.exports.exportItems({ maxRetries: 1 }).catch(() => undefined);
+  check(run.seen.length === 6 && run.seen[5]?.headers.get("x-api-key") === "key-2", "per-call options on the copy");
+
+  // a fetch that answers only when aborted: the copy's timeout ends the call, the original's is untouched
+  const hanging = (_url: string, init: RequestInit): Promise<Response> =>
+    new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(new Error("aborted"))));
+  const patient = new Client({ baseURL: "http://example.invalid", fetch: hanging, maxRetries: 0 });
+  const hasty = patient.withOptions({ timeout: 20 });
+  const started = Date.now();
+  const failure = await hasty.system.getHealth().then(() => undefined, (error: unknown) => error);
+  check(failure instanceof APITimeoutError && Date.now() - started < 5000, "withOptions({ timeout }) times out");
+  check(patient.timeout === 60000 && hasty.timeout === 20 && hasty.maxRetries === 0, "timeouts kept apart");
+  let refused: unknown;
+  try {
+    patient.withOptions({ maxRetries: -1 });
+  } catch (error) {
+    refused = error;
+  }
+  check(refused instanceof SDKError, "withOptions({ maxRetries: -1 }) is refused");
   console.log("all retry checks passed");
 }
 
