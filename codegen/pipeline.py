@@ -34,14 +34,24 @@ class Options:
     allow_remote_refs: bool = False
 
 
+# what the server package's text does not depend on: the SDK generators, the diff, and the runtime the
+# package imports (a change there needs no regeneration)
+NOT_IN_FINGERPRINT = ("sdk", "diff", "runtime/", "render/sdk_", "templates/sdk_")
+
+
 def generator_fingerprint() -> str:
-    """Changes whenever the generator's code or templates change, so a cached output is never stale."""
+    """Changes whenever the code or templates that write the server package change, so a cached output
+    is never stale; changes elsewhere in codegen (SDKs, diff, runtime) leave it alone."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).parent
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".jinja") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+        relative = path.relative_to(root).as_posix()
+        if path.suffix not in (".py", ".jinja") or "__pycache__" in path.parts:
+            continue
+        if relative.startswith(NOT_IN_FINGERPRINT):
+            continue
+        digest.update(relative.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
