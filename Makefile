@@ -7,7 +7,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime bench-sdk lock clean
+.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime bench-asgi bench-sdk mock-test optic-compare lock clean
 
 install: .venv/.installed
 
@@ -73,6 +73,9 @@ bench: install  ## the generator section, then the runtime section, then the SDK
 
 bench-runtime: install  ## req/s and p99 of the generated app vs FastAPI, Litestar, Connexion, Starlette
 	$(PY) bench/runtime/run.py $(ARGS)
+
+bench-asgi: install  ## seconds, not minutes: CPU us per request of the apps' ASGI layer, in process, no network
+	$(PY) bench/runtime/asgi.py $(ARGS)
 
 bench-sdk: install  ## the Python SDK's per-request time against raw httpx2 on the running example service
 	$(PY) bench/sdk.py $(ARGS)
