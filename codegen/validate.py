@@ -7,7 +7,10 @@ their schemas with a usable location. Those rules are checked here first, with e
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostics, join_pointer, split_pointer
@@ -223,6 +226,8 @@ def check_defaults(
     for pointer, schema in iter_schemas(document) if schemas is None else schemas:
         if "default" not in schema or "$ref" in schema:
             continue
+        if schema["default"] is None and schema.get("nullable") is True:
+            continue  # a 3.0 document is checked before `nullable` becomes a type (normalize)
         try:
             resolved = _resolve_local_refs(document, {k: v for k, v in schema.items() if k != "default"})
         except (KeyError, RecursionError):
@@ -252,29 +257,213 @@ def _resolve_local_refs(document: Any, schema: Any, depth: int = 0) -> Any:
     return schema
 
 
-SpecFinding = tuple[tuple[str | int, ...], str]  # (path into the document, message)
+# (absolute JSON pointer, one-line message, recoverable with --lenient)
+SpecFinding = tuple[str, str, bool]
+OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+OAS31_VOCABULARY = "https://spec.openapis.org/oas/3.1/meta/base"
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_DEFINITION = {"$ref": "#/definitions/Schema"}  # in the OpenAPI 3.0 document metaschema
+REFERENCE_DEFINITION = {"$ref": "#/definitions/Reference"}
+# the words of the type keyword, for a message that says what was meant
+JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 
 
 def spec_validator_findings(document: dict[str, Any], openapi_30: bool) -> list[SpecFinding]:
-    """openapi-spec-validator's errors as (path, first line of the message)."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    validator_cls = OpenAPIV30SpecValidator if openapi_30 else OpenAPIV31SpecValidator
+    """Every schema object checked against its metaschema, then openapi-spec-validator on the rest."""
+    schemas = iter_schemas(document)
+    findings = schema_object_findings(document, openapi_30, schemas)
     try:
-        errors = list(validator_cls(document).iter_errors())
+        errors = list(_with_located_defaults(_spec_validator(openapi_30), schemas)(document).iter_errors())
     except Exception as exc:  # the validator raises on what it cannot follow; report, don't crash
-        return [((), f"openapi-spec-validator failed: {exc}")]
+        return [*findings, ("", f"openapi-spec-validator failed: {exc}", False)]
+    for error in errors:
+        message = str(getattr(error, "message", error)).split("\n", 1)[0]
+        pointer = join_pointer("", *(getattr(error, "absolute_path", ()) or ()))
+        findings.append((pointer, message, any(text in message for text in RECOVERABLE_MESSAGES)))
+    return findings
+
+
+def schema_object_findings(
+    document: dict[str, Any], openapi_30: bool, schemas: list[tuple[str, dict[str, Any]]] | None = None
+) -> list[SpecFinding]:
+    """Every invalid keyword of every schema object, at its absolute pointer.
+
+    Each outermost schema (a component, a parameter's, a body's...) is validated against the metaschema
+    of its dialect with every error kept: openapi-spec-validator keeps one per schema, with a path
+    relative to it, and a 3.0 document's metaschema wraps them in an opaque oneOf error.
+    """
+    findings: list[SpecFinding] = []
+    outermost = ""
+    for pointer, schema in iter_schemas(document) if schemas is None else schemas:
+        if outermost and pointer.startswith(outermost + "/"):
+            continue  # inside the schema just checked
+        outermost = pointer
+        if openapi_30:
+            dialect = "oas30"
+        else:
+            dialect = schema.get("$schema", document.get("jsonSchemaDialect", OAS31_DIALECT))
+        findings.extend(_metaschema_findings(pointer, schema, dialect, openapi_30))
+    return findings
+
+
+def _metaschema_findings(
+    pointer: str, schema: dict[str, Any], dialect: Any, openapi_30: bool
+) -> list[SpecFinding]:
+    if not isinstance(dialect, str):
+        return [(join_pointer(pointer, "$schema"), f"{dialect!r} is not a JSON Schema dialect URI", False)]
+    validator = _schema_validator(dialect)
+    if validator is None:
+        return _python_metaschema_findings(pointer, schema, dialect)
+    findings = []
+    for error in validator.iter_errors(schema):
+        path = error.instance_path
+        kind = error.kind.name
+        if openapi_30 and kind == "uniqueItems" and path and path[-1] == "required":
+            continue  # normalize reports a repeated `required` entry (recoverable), after this fork
+        if kind == "additionalProperties":
+            for key in error.kind.as_dict()["unexpected"]:
+                findings.append(
+                    (join_pointer(pointer, *path, key), f"{key!r} is not a Schema Object keyword", True)
+                )
+            continue
+        findings.append((join_pointer(pointer, *path), _schema_message(error, openapi_30), False))
+    return list(dict.fromkeys(findings))  # 3.0's `type` fails its type and its enum: one message
+
+
+def _schema_message(error: Any, openapi_30: bool) -> str:
+    """jsonschema-rs's message, reworded where it names the metaschema's structure instead of the fault."""
+    path, kind, value = error.instance_path, error.kind.name, error.instance
+    if path and path[-1] == "type" and kind in ("anyOf", "enum", "type"):
+        types = [t for t in JSON_TYPES if not (openapi_30 and t == "null")]
+        return f"{value!r} is not a valid type (one of {', '.join(types)})"
+    if kind == "type":
+        expected = error.kind.as_dict()["types"]
+        return f"{value!r} is not of type {' or '.join(repr(t) for t in expected)}"
+    if kind == "enum":
+        return f"{value!r} is not one of {error.kind.as_dict()['options']!r}"
+    return str(error.message)
+
+
+def _python_metaschema_findings(pointer: str, schema: dict[str, Any], dialect: str) -> list[SpecFinding]:
+    """A schema naming a dialect other than OpenAPI's or 2020-12 (draft 7...), checked by jsonschema."""
+    from jsonschema.validators import validator_for
+
+    cls = validator_for({"$schema": dialect}, default=None)
+    if cls is None:
+        return [(pointer, f"unknown JSON Schema dialect {dialect!r}", False)]
     return [
-        (
-            tuple(getattr(error, "absolute_path", ()) or ()),
-            str(getattr(error, "message", error)).split("\n", 1)[0],
-        )
-        for error in errors
+        (join_pointer(pointer, *error.absolute_path), error.message, False)
+        for error in cls(cls.META_SCHEMA).iter_errors(schema)
     ]
 
 
+@functools.cache
+def _schema_validator(dialect: str) -> Any:
+    """A jsonschema-rs validator of schemas written in `dialect`, or None for the ones it is not built for."""
+    import jsonschema_rs
+
+    if dialect == "oas30":
+        return jsonschema_rs.Draft7Validator(_oas30_schema_metaschema(), validate_formats=False)
+    if dialect in (OAS31_DIALECT, DRAFT_2020_12):
+        from openapi_schema_validator._specifications import REGISTRY
+
+        resources = [(uri, REGISTRY.contents(uri)) for uri in (OAS31_DIALECT, OAS31_VOCABULARY)]
+        return jsonschema_rs.Draft202012Validator(
+            REGISTRY.contents(dialect) if dialect == OAS31_DIALECT else {"$ref": DRAFT_2020_12},
+            registry=jsonschema_rs.Registry(resources),
+            validate_formats=False,  # `format: regex` on `pattern`: check_schemas judges patterns
+        )
+    return None
+
+
+def _oas30_schema_metaschema() -> dict[str, Any]:
+    """The 3.0 Schema Object definition, with each `oneOf: [Schema, Reference]` made an if/then/else
+    on `$ref` so an error inside a nested schema is reported where it is, not as a oneOf failure."""
+    from openapi_spec_validator.schemas import schema_v30
+
+    definitions = schema_v30["definitions"]
+    wanted = ("Schema", "Reference", "Discriminator", "XML", "ExternalDocumentation")
+    kept = {name: _schema_or_reference(definitions[name]) for name in wanted}
+    return {"definitions": kept, **_schema_or_reference({"oneOf": [SCHEMA_DEFINITION, REFERENCE_DEFINITION]})}
+
+
+def _schema_or_reference(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_schema_or_reference(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _schema_or_reference(value) for key, value in node.items()}
+    choices = node.get("oneOf")
+    if isinstance(choices, list) and SCHEMA_DEFINITION in choices and REFERENCE_DEFINITION in choices:
+        del node["oneOf"]
+        branch: dict[str, Any] = {
+            "if": {"required": ["$ref"]},
+            "then": REFERENCE_DEFINITION,
+            "else": SCHEMA_DEFINITION,
+        }
+        if {"type": "boolean"} in choices:  # additionalProperties: true/false
+            branch = {"if": {"type": "boolean"}, "then": True, "else": branch}
+        node.update(branch)
+    if node.get("exclusiveMinimum") is True:  # draft 4's boolean form, in multipleOf's definition
+        node["exclusiveMinimum"] = node.pop("minimum", 0)
+    return node
+
+
+@functools.cache
+def _spec_validator(openapi_30: bool) -> Any:
+    """openapi-spec-validator without its checks of schema objects, which `schema_object_findings` makes.
+
+    Its schema keyword validator keeps only the first error of a schema, with a path relative to it; the
+    3.0 document metaschema reports a bad schema as "not valid under any of the schemas listed in oneOf"
+    on the schema, or on the parameter or response holding it. Both are switched off here.
+    """
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas.backend import get_validator_for
+    from openapi_spec_validator.validation import keywords
+
+    base = OpenAPIV30SpecValidator if openapi_30 else OpenAPIV31SpecValidator
+    schema_keyword = keywords.OpenAPIV30SchemaValidator if openapi_30 else keywords.OpenAPIV31SchemaValidator
+
+    class SchemaKeyword(schema_keyword):  # type: ignore[misc, valid-type]
+        def _validate_schema_meta(self, schema: Any, schema_value: Any) -> None:
+            return None  # a private hook of openapi-spec-validator 0.9 (pinned)
+
+    attributes: dict[str, Any] = {"keyword_validators": {**base.keyword_validators, "schema": SchemaKeyword}}
+    if openapi_30:
+        from openapi_spec_validator.schemas import schema_v30
+
+        document_schema = copy.deepcopy(dict(schema_v30))
+        # any object without $ref passes as a schema here: schema_object_findings checks them
+        document_schema["definitions"]["Schema"] = {"type": "object", "not": {"required": ["$ref"]}}
+        attributes["schema_validator"] = get_validator_for(document_schema)
+    return type("SpecValidator", (base,), attributes)
+
+
+def _with_located_defaults(base: Any, schemas: list[tuple[str, dict[str, Any]]]) -> Any:
+    """`base` whose check of defaults reports each at its schema's `default`, not at a path inside it.
+
+    openapi-spec-validator reaches a schema through `$ref`s and names it by that route, or not at all;
+    the schema object itself is the one in the document, so its pointer is found by identity.
+    """
+    pointers = {id(schema): pointer for pointer, schema in schemas}
+    value_keyword = base.keyword_validators["default"]
+
+    class DefaultKeyword(value_keyword):  # type: ignore[misc, valid-type]
+        def __call__(self, schema: Any, value: Any) -> Iterator[Any]:
+            pointer = pointers.get(id(schema.read_value()))
+            for error in super().__call__(schema, value):
+                if pointer is not None:
+                    error.message = f"default {value!r} does not match its schema: {error.message}"
+                    error.path.clear()
+                    error.path.extend([*split_pointer(pointer), "default"])
+                yield error
+
+    keyword_validators = {**base.keyword_validators, "default": DefaultKeyword}
+    return type("SpecValidator", (base,), {"keyword_validators": keyword_validators})
+
+
 class SchemaCheck:
-    """openapi-spec-validator, run in a forked process beside the rest of the pipeline.
+    """Schema objects and openapi-spec-validator, run in a forked process beside the rest of the pipeline.
 
     It is the slowest check (most of a second on a 1.5 MB spec) and needs nothing from the other stages,
     so on a machine with two cores it costs no wall time.
@@ -287,10 +476,11 @@ class SchemaCheck:
         try:
             findings = self._pending.result()
         except ChildFailed as exc:
-            findings = [((), f"openapi-spec-validator failed: {str(exc).strip().splitlines()[-1]}")]
+            findings = [("", f"openapi-spec-validator failed: {str(exc).strip().splitlines()[-1]}", False)]
         own_rules_found = bool(diagnostics.items)
-        for path, message in findings:
-            if not path and own_rules_found:
+        reported = {d.pointer for d in diagnostics.items}
+        for pointer, message, recoverable in findings:
+            if not pointer and own_rules_found:
                 # Path-less errors (duplicate operationId, undeclared path parameter, bad default) are the
                 # ones our own rules report with a location; don't say them twice without one.
                 continue
@@ -298,5 +488,6 @@ class SchemaCheck:
                 # judged by Python's `re` alone, with no location; check_schemas reports the patterns
                 # that neither Rust's engine (pydantic's) nor Python's compiles, where they are
                 continue
-            recoverable = any(text in message for text in RECOVERABLE_MESSAGES)
-            diagnostics.error("openapi", join_pointer("", *path), message, recoverable=recoverable)
+            if pointer in reported:
+                continue  # a default or pattern our own rules judged at the same place
+            diagnostics.error("openapi", pointer, message, recoverable=recoverable)
