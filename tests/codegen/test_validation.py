@@ -109,3 +109,22 @@ def test_a_schema_in_another_dialect_is_checked_against_that_dialect(
         "10:7: /components/schemas/Odd: unknown JSON Schema dialect 'https://example.com/no-such-dialect'",
         "8:7: /components/schemas/Old/minLength: -1 is less than the minimum of 0",
     ]
+
+
+def test_a_null_default_of_a_nullable_30_schema_is_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+    body += "    Pet:\n      type: object\n      properties:\n"
+    spec = tmp_path / "nullable.yaml"
+    spec.write_text(body + "        tag: {type: string, nullable: true, default: null}\n")
+    broken = tmp_path / "not-nullable.yaml"
+    broken.write_text(body + "        tag: {type: string, default: null}\n")
+
+    assert generate(spec, tmp_path / "pkg", capsys) == (0, [])
+    code, lines = generate(broken, tmp_path / "other", capsys)
+    assert code == 2
+    assert lines == [
+        "9:29: /components/schemas/Pet/properties/tag/default: "
+        "default None does not match its schema: None is not of type 'string'"
+    ]
