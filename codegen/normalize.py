@@ -40,6 +40,9 @@ def normalize(document: dict[str, Any], diagnostics: Diagnostics, *, from_30: bo
         _normalize_schema(schema, pointer, diagnostics, from_30=from_30)
 
 
+NOT_SCHEMAS = ("example", "examples", "default", "const", "enum")  # values, never walked for schemas
+
+
 def iter_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every schema object in the document with its pointer (components, parameters, bodies...)."""
     found: list[tuple[str, dict[str, Any]]] = []
@@ -71,7 +74,8 @@ def _collect(node: Any, pointer: str, found: list[tuple[str, dict[str, Any]]], *
             elif key == "schemas" and isinstance(value, dict):
                 for name, child in value.items():
                     _collect(child, join_pointer(pointer, key, name), found, in_schema=True)
-            elif key not in ("example", "examples", "default", "const", "enum"):
+            elif key not in NOT_SCHEMAS and not str(key).startswith("x-"):
+                # extensions are opaque: a `schema` inside `x-...` is the extension's business
                 _collect(value, join_pointer(pointer, key), found, in_schema=False)
     elif isinstance(node, list) and not in_schema:
         for index, item in enumerate(node):

@@ -128,3 +128,24 @@ def test_a_null_default_of_a_nullable_30_schema_is_accepted(
         "9:29: /components/schemas/Pet/properties/tag/default: "
         "default None does not match its schema: None is not of type 'string'"
     ]
+
+
+def test_a_schema_inside_an_extension_is_not_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Vendor extensions are opaque: `x-tooling: {schema: ...}` is the tool's, not a Schema Object."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\n"
+        "info: {title: t, version: '1'}\n"
+        "x-tooling:\n"
+        "  schema: {type: strin, minLength: -3}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      x-internal: {schema: {type: 7}}\n"
+        "      responses:\n"
+        "        '204': {description: ok}\n"
+    )
+    code, lines = generate(spec, tmp_path / "out", capsys)
+    assert (code, lines) == (0, [])
