@@ -377,8 +377,26 @@ def _password_flow(api: ir.Api) -> dict[str, str] | None:
     return None
 
 
+def _error_bodies(api: ir.Api) -> dict[str, dict[str, ir.TypeExpr] | None]:
+    """Per declared error status, the JSON models the operations declare for it, by type text; None
+    when one of them declares none (its body is then not typed)."""
+    bodies: dict[str, dict[str, ir.TypeExpr] | None] = {}
+    for op in api.operations:
+        for response in op.error_responses:
+            content = response.primary
+            hint = content.hint if content is not None and content.kind is ir.BodyKind.JSON else None
+            found = bodies.setdefault(response.status, {})
+            if hint is None or re.search(r"\bAny\b", hint.text):
+                bodies[response.status] = None
+            elif found is not None:
+                found[hint.text] = hint
+    return bodies
+
+
 def _error_classes(api: ir.Api) -> list[dict[str, str]]:
+    """One class per declared error status, with `body` typed as the union of its models (or "")."""
     declared: dict[str, dict[str, str]] = {}
+    bodies = _error_bodies(api)
     known = {e.status: e for e in reversed(api.errors)}
     names = NameAllocator({"APIError", "APIStatusError", "APIConnectionError", "APITimeoutError"})
     for op in api.operations:
@@ -386,10 +404,12 @@ def _error_classes(api: ir.Api) -> list[dict[str, str]]:
             if response.status == "default" or response.status in declared:
                 continue
             error = known.get(response.status)
+            union = bodies.get(response.status)
             declared[response.status] = {
                 "status": response.status,
                 "name": names.claim(_status_label(response.status) + "Error"),
                 "description": error.description if error else response.description,
+                "body": " | ".join(sorted(union)) if union else "",
             }
     return sorted(declared.values(), key=lambda e: e["status"])
 
@@ -433,6 +453,10 @@ def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: s
             resource=resource, operations=ops, imports=imports, models=models, **header
         )
     errors = _error_classes(api)
+    typed = {e["status"] for e in errors if e["body"]}
+    bodies = _error_bodies(api)
+    error_types = [t for status in sorted(typed) for t in (bodies[status] or {}).values()]
+    error_imports, error_models = _imports(list(error_types))
     login = _password_flow(api)
     context = {
         "title": api.title,
@@ -443,6 +467,8 @@ def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: s
         "package": package,
         "resources": resources,
         "errors": errors,
+        "error_imports": error_imports,
+        "error_models": error_models,
         "auth": _auth_arguments(api),
         "login": login,
         "login_name": "login",
