@@ -280,7 +280,18 @@ def spec_validator_findings(document: dict[str, Any], openapi_30: bool) -> list[
         message = str(getattr(error, "message", error)).split("\n", 1)[0]
         pointer = join_pointer("", *(getattr(error, "absolute_path", ()) or ()))
         findings.append((pointer, message, any(text in message for text in RECOVERABLE_MESSAGES)))
-    return findings
+    return _without_vague(findings)
+
+
+def _without_vague(findings: list[SpecFinding]) -> list[SpecFinding]:
+    """Drop "is not valid under any of the schemas" at a pointer where a finding inside it says more."""
+    vague = "is not valid under any of the"
+    specific = [pointer for pointer, message, _ in findings if vague not in message]
+    return [
+        finding
+        for finding in findings
+        if vague not in finding[1] or not any(p.startswith(finding[0] + "/") for p in specific)
+    ]
 
 
 def schema_object_findings(
@@ -432,11 +443,36 @@ def _spec_validator(openapi_30: bool) -> Any:
     if openapi_30:
         from openapi_spec_validator.schemas import schema_v30
 
-        document_schema = copy.deepcopy(dict(schema_v30))
+        document_schema = _object_or_reference(copy.deepcopy(dict(schema_v30)))
+        # draft 4 has no if/then/else: the same document schema read as draft 7 (its one draft-4-only
+        # form, a boolean exclusiveMinimum, is rewritten by _object_or_reference)
+        document_schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+        document_schema["$id"] = document_schema.pop("id")
         # any object without $ref passes as a schema here: schema_object_findings checks them
         document_schema["definitions"]["Schema"] = {"type": "object", "not": {"required": ["$ref"]}}
+        # a bad `in` is otherwise only "not valid under any of the schemas" (of the four locations)
+        parameter = document_schema["definitions"]["Parameter"]["properties"]
+        parameter["in"] = {"enum": ["path", "query", "header", "cookie"]}
         attributes["schema_validator"] = get_validator_for(document_schema)
     return type("SpecValidator", (base,), attributes)
+
+
+def _object_or_reference(node: Any) -> Any:
+    """The 3.0 document metaschema with each `oneOf: [X, Reference]` made an if/then/else on `$ref`, so a
+    bad parameter, response or body is reported at its faulty keyword, not as a oneOf failure on it."""
+    if isinstance(node, list):
+        return [_object_or_reference(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _object_or_reference(value) for key, value in node.items()}
+    choices = node.get("oneOf")
+    if isinstance(choices, list) and len(choices) == 2 and REFERENCE_DEFINITION in choices:
+        (other,) = (choice for choice in choices if choice != REFERENCE_DEFINITION)
+        del node["oneOf"]
+        node.update({"if": {"required": ["$ref"]}, "then": REFERENCE_DEFINITION, "else": other})
+    if node.get("exclusiveMinimum") is True:  # draft 4's boolean form (multipleOf's definition)
+        node["exclusiveMinimum"] = node.pop("minimum", 0)
+    return node
 
 
 def _with_located_defaults(base: Any, schemas: list[tuple[str, dict[str, Any]]]) -> Any:

@@ -149,3 +149,33 @@ def test_a_schema_inside_an_extension_is_not_checked(
     )
     code, lines = generate(spec, tmp_path / "out", capsys)
     assert (code, lines) == (0, [])
+
+
+@pytest.mark.parametrize("version", ["3.1.0", "3.0.3"])
+def test_bad_parameters_responses_and_bodies_are_reported_at_the_faulty_keyword(
+    version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """3.0 wraps each of these in `oneOf: [X, Reference]`: the fault is reported, not the oneOf."""
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        f"openapi: {version}\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /a:\n"
+        "    get:\n"
+        "      parameters:\n"
+        "        - {name: q, in: bogus, schema: {type: string}}\n"
+        "      responses:\n"
+        "        '200': {content: {application/json: {schema: {type: string}}}}\n"
+        "    post:\n"
+        "      requestBody: {description: x}\n"
+        "      responses:\n"
+        "        '201': {description: ok}\n"
+    )
+    code, lines = generate(spec, tmp_path / "out", capsys)
+    assert code == 2
+    assert [re.sub(r'"path", "query"|"query", "header"', "...", line) for line in lines] == [
+        '7:21: /paths/~1a/get/parameters/0/in: "bogus" is not one of ... or 2 other candidates',
+        '9:16: /paths/~1a/get/responses/200: "description" is a required property',
+        '11:20: /paths/~1a/post/requestBody: "content" is a required property',
+    ]
