@@ -394,27 +394,35 @@ def _oas30_schema_metaschema() -> dict[str, Any]:
 
     definitions = schema_v30["definitions"]
     wanted = ("Schema", "Reference", "Discriminator", "XML", "ExternalDocumentation")
-    kept = {name: _schema_or_reference(definitions[name]) for name in wanted}
-    return {"definitions": kept, **_schema_or_reference({"oneOf": [SCHEMA_DEFINITION, REFERENCE_DEFINITION]})}
+    kept = {name: _reference_as_condition(definitions[name]) for name in wanted}
+    return {
+        "definitions": kept,
+        **_reference_as_condition({"oneOf": [SCHEMA_DEFINITION, REFERENCE_DEFINITION]}),
+    }
 
 
-def _schema_or_reference(node: Any) -> Any:
+def _reference_as_condition(node: Any) -> Any:
+    """`node` (part of a 3.0 metaschema) with each `oneOf: [X, Reference]` made an if/then/else on `$ref`,
+    so a fault inside X (a schema, a parameter, a response...) is reported at its keyword, not as a oneOf
+    failure on the whole object; and draft 4's boolean exclusiveMinimum in draft 7's form."""
     if isinstance(node, list):
-        return [_schema_or_reference(item) for item in node]
+        return [_reference_as_condition(item) for item in node]
     if not isinstance(node, dict):
         return node
-    node = {key: _schema_or_reference(value) for key, value in node.items()}
+    node = {key: _reference_as_condition(value) for key, value in node.items()}
     choices = node.get("oneOf")
-    if isinstance(choices, list) and SCHEMA_DEFINITION in choices and REFERENCE_DEFINITION in choices:
-        del node["oneOf"]
-        branch: dict[str, Any] = {
-            "if": {"required": ["$ref"]},
-            "then": REFERENCE_DEFINITION,
-            "else": SCHEMA_DEFINITION,
-        }
-        if {"type": "boolean"} in choices:  # additionalProperties: true/false
-            branch = {"if": {"type": "boolean"}, "then": True, "else": branch}
-        node.update(branch)
+    if isinstance(choices, list) and REFERENCE_DEFINITION in choices:
+        others = [c for c in choices if c not in (REFERENCE_DEFINITION, {"type": "boolean"})]
+        if len(others) == 1:
+            del node["oneOf"]
+            branch: dict[str, Any] = {
+                "if": {"required": ["$ref"]},
+                "then": REFERENCE_DEFINITION,
+                "else": others[0],
+            }
+            if {"type": "boolean"} in choices:  # additionalProperties: true/false
+                branch = {"if": {"type": "boolean"}, "then": True, "else": branch}
+            node.update(branch)
     if node.get("exclusiveMinimum") is True:  # draft 4's boolean form, in multipleOf's definition
         node["exclusiveMinimum"] = node.pop("minimum", 0)
     return node
@@ -443,9 +451,9 @@ def _spec_validator(openapi_30: bool) -> Any:
     if openapi_30:
         from openapi_spec_validator.schemas import schema_v30
 
-        document_schema = _object_or_reference(copy.deepcopy(dict(schema_v30)))
+        document_schema = _reference_as_condition(copy.deepcopy(dict(schema_v30)))
         # draft 4 has no if/then/else: the same document schema read as draft 7 (its one draft-4-only
-        # form, a boolean exclusiveMinimum, is rewritten by _object_or_reference)
+        # form, a boolean exclusiveMinimum, is rewritten by _reference_as_condition)
         document_schema["$schema"] = "http://json-schema.org/draft-07/schema#"
         document_schema["$id"] = document_schema.pop("id")
         # any object without $ref passes as a schema here: schema_object_findings checks them
@@ -455,24 +463,6 @@ def _spec_validator(openapi_30: bool) -> Any:
         parameter["in"] = {"enum": ["path", "query", "header", "cookie"]}
         attributes["schema_validator"] = get_validator_for(document_schema)
     return type("SpecValidator", (base,), attributes)
-
-
-def _object_or_reference(node: Any) -> Any:
-    """The 3.0 document metaschema with each `oneOf: [X, Reference]` made an if/then/else on `$ref`, so a
-    bad parameter, response or body is reported at its faulty keyword, not as a oneOf failure on it."""
-    if isinstance(node, list):
-        return [_object_or_reference(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: _object_or_reference(value) for key, value in node.items()}
-    choices = node.get("oneOf")
-    if isinstance(choices, list) and len(choices) == 2 and REFERENCE_DEFINITION in choices:
-        (other,) = (choice for choice in choices if choice != REFERENCE_DEFINITION)
-        del node["oneOf"]
-        node.update({"if": {"required": ["$ref"]}, "then": REFERENCE_DEFINITION, "else": other})
-    if node.get("exclusiveMinimum") is True:  # draft 4's boolean form (multipleOf's definition)
-        node["exclusiveMinimum"] = node.pop("minimum", 0)
-    return node
 
 
 def _with_located_defaults(base: Any, schemas: list[tuple[str, dict[str, Any]]]) -> Any:
