@@ -1,5 +1,6 @@
-# Every target goes through the CLI (`python -m codegen ...`); CI calls `make test`.
+# Every target goes through the CLI (`specfirst ...`, installed into .venv from codegen/); CI calls `make test`.
 PY     := .venv/bin/python
+CLI    := .venv/bin/specfirst
 SPEC   ?= spec/openapi.yaml
 OUT    ?= generated
 PORT   ?= 8000
@@ -11,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 
 install: .venv/.installed
 
-.venv/.installed: requirements.lock
+.venv/.installed: requirements.lock codegen/pyproject.toml runtime/pyproject.toml
 	python3 -m venv .venv
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	.venv/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
@@ -21,22 +22,22 @@ lock:  ## re-resolve pinned versions from pyproject.toml into requirements.lock
 	uv lock && uv export --quiet --no-hashes --no-header --all-groups --format requirements-txt > requirements.lock && rm -f uv.lock
 
 generate: install
-	$(PY) -m codegen generate $(SPEC) --out $(OUT)
+	$(CLI) generate $(SPEC) --out $(OUT)
 
 check: install
-	$(PY) -m codegen check $(SPEC) --out $(OUT)
+	$(CLI) check $(SPEC) --out $(OUT)
 
 lint: install
-	.venv/bin/ruff check codegen $(OUT) app tests bench
-	.venv/bin/ruff format --check codegen app tests bench  # generated/ is formatted by the generator
-	.venv/bin/mypy codegen $(OUT) app tests bench
+	.venv/bin/ruff check codegen runtime $(OUT) app tests bench
+	.venv/bin/ruff format --check codegen runtime app tests bench  # generated/ is formatted by the generator
+	.venv/bin/mypy codegen/src runtime/src $(OUT) app tests bench
 
 test: lint check diff
 	$(PY) -m pytest
 
 diff: install  ## breaking changes of the working spec against BASE; fails unless info.version's major grew
 	@if git cat-file -e $(BASE):$(SPEC) 2>/dev/null; then \
-		$(PY) -m codegen diff $(BASE):$(SPEC) $(SPEC) --allow-major; \
+		$(CLI) diff $(BASE):$(SPEC) $(SPEC) --allow-major; \
 	else echo "make diff: $(SPEC) does not exist at $(BASE); nothing to compare"; fi
 
 optic-compare: install  ## our diff against Optic's (npm, into .bench/optic) on the diff test pairs
@@ -59,9 +60,9 @@ contract-test: generate
 	$(PY) -m tests.contract.run
 
 sdk: install  ## both SDKs under sdk/, built into dist/: wheel, sdist and the npm tarball
-	$(PY) -m codegen sdk $(SPEC) --out sdk/python
+	$(CLI) sdk $(SPEC) --out sdk/python
 	.venv/bin/uv build --quiet --out-dir dist sdk/python
-	$(PY) -m codegen sdk $(SPEC) --lang typescript --out sdk/typescript
+	$(CLI) sdk $(SPEC) --lang typescript --out sdk/typescript
 	cd sdk/typescript && npm install --silent --no-audit --no-fund && npm run --silent build \
 		&& npm pack --silent --pack-destination ../../dist
 	@ls dist

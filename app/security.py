@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import jwt
-from codegen.runtime import InsufficientScope, principal
 from fastapi import Depends, Request
 from pwdlib import PasswordHash
+from specfirst_runtime import InsufficientScope, principal
 
 from .config import Settings
 

@@ -13,7 +13,7 @@ What it measures, per (generator, spec) pair:
 * what it wrote: number of files and KiB under its output path (a tool that exits 0 having
   written nothing is counted as failed).
 
-The generators: ``ours`` (``<repo>/.venv/bin/python -m codegen generate``) and three peers from
+The generators: ``ours`` (``<repo>/.venv/bin/python -m specfirst generate``) and three peers from
 PyPI, each installed at its latest version into its own virtualenv under ``<repo>/.bench/venvs/``
 on first use and reused afterwards (``--upgrade`` reinstalls the latest). A run that exits non-zero
 or exceeds ``--timeout`` is reported as FAILED with a short reason, never as a number. With
@@ -339,7 +339,7 @@ def git_revision() -> str:
 
 
 def prepare_ours() -> Tool:
-    """``python -m codegen generate`` from the repo's venv, with ``--no-cache`` if it has one."""
+    """``python -m specfirst generate`` from the repo's venv, with ``--no-cache`` if it has one."""
     python = REPO / ".venv" / "bin" / "python"
     env = tool_env(python.parent, pythonpath=REPO)
     # --lenient: the peers accept slightly invalid real documents (opc-baseline) without a word; ours
@@ -350,14 +350,16 @@ def prepare_ours() -> Tool:
     def build(spec: Path, workdir: Path) -> list[Invocation]:
         out = workdir / "generated"
         return [
-            Invocation([str(python), "-m", "codegen", "generate", str(spec), "--out", str(out), *extra], out)
+            Invocation(
+                [str(python), "-m", "specfirst", "generate", str(spec), "--out", str(out), *extra], out
+            )
         ]
 
     if not python.exists():
         return Tool(OURS, "-", env, build, problem=f"no {python.relative_to(REPO)} (run `make install`)")
     version = git_revision()
     probe = subprocess.run(
-        [str(python), "-m", "codegen", "generate", "--help"],
+        [str(python), "-m", "specfirst", "generate", "--help"],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -1,10 +1,10 @@
-"""Our `python -m codegen diff` against Optic's `optic diff --check`, on every spec pair of the diff tests.
+"""Our `python -m specfirst diff` against Optic's `optic diff --check`, on every spec pair of the diff tests.
 
 For each folder under ``tests/codegen/specs/diff/`` (``old.yaml`` -> ``new.yaml``, and the same pair
 reversed, named ``FOLDER:reversed``) and the golden pair of real consecutive versions (``golden``:
 ``v1.yaml`` -> ``v2.yaml``, and reversed), both tools are asked whether the change breaks a client of OLD:
 
-* ours: ``<repo>/.venv/bin/python -m codegen diff OLD NEW --format json``; breaking = a change whose
+* ours: ``<repo>/.venv/bin/python -m specfirst diff OLD NEW --format json``; breaking = a change whose
   severity is ``breaking``;
 * Optic: ``optic diff OLD NEW --check`` with its breaking-change rules, told not to skip a pair whose
   ``info.version`` changes major number (ours report those too; the gate is ``--allow-major``). Its
@@ -175,7 +175,7 @@ def optic_outcome(details: Mapping[str, Any]) -> Outcome:
 
 
 def run_ours(pair: Pair, python: Path) -> Outcome:
-    command = [str(python), "-m", "codegen", "diff", str(pair.old), str(pair.new), "--format", "json"]
+    command = [str(python), "-m", "specfirst", "diff", str(pair.old), str(pair.new), "--format", "json"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
     try:
@@ -441,7 +441,7 @@ def write_report(path: Path, results: Sequence[PairResult], result: Check, optic
             "command": "optic diff OLD NEW --check --standard STANDARD",
             "standard": STANDARD,
         },
-        "ours": {"command": "python -m codegen diff OLD NEW --format json"},
+        "ours": {"command": "python -m specfirst diff OLD NEW --format json"},
         "pairs": counts,
         "ok": result.ok,
         "unexpected": [asdict(u) for u in result.unexpected],
@@ -472,7 +472,7 @@ def write_report(path: Path, results: Sequence[PairResult], result: Check, optic
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="`python -m codegen diff` against Optic's `optic diff --check` on the diff test pairs."
+        description="`python -m specfirst diff` against Optic's `optic diff --check` on the diff test pairs."
     )
     parser.add_argument("--pairs", type=Path, default=PAIRS, metavar="DIR", help=f"default: {PAIRS}")
     parser.add_argument(

@@ -45,7 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import httpx2  # noqa: E402
-from codegen.sdk import generate_python_sdk  # noqa: E402
+
+from specfirst.sdk import generate_python_sdk  # noqa: E402
 
 SPEC = REPO / "spec" / "openapi.yaml"
 REPORT = REPO / "reports" / "bench-sdk.json"

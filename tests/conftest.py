@@ -9,7 +9,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from codegen.cli import main
+
+from specfirst.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_SPECS = ROOT.parent / "shared" / "specs"

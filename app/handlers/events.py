@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from codegen.runtime import ServerSentEvent
+from specfirst_runtime import ServerSentEvent
 from sqlalchemy import select
 
 from generated import EventsHandlers

@@ -4,7 +4,7 @@ A quick companion to run.py (seconds instead of minutes, and far less sensitive 
 since it counts this process's CPU time): each app's `app` is called directly with an HTTP scope and
 a one-message body, on a uvloop event loop, for every endpoint of the benchmark contract. What it
 leaves out is the same for every app: uvicorn's HTTP parsing, the socket and the event loop's I/O.
-Use it to see what a change to codegen/runtime does; use run.py (wrk against uvicorn) for the figures.
+Use it to see what a change to runtime/ does; use run.py (wrk against uvicorn) for the figures.
 
     PYTHONPATH=. .venv/bin/python bench/runtime/asgi.py [--apps generated,fastapi,starlette] [-n 3000]
 

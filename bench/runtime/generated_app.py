@@ -1,7 +1,7 @@
 """`generated`: the benchmark API served by the package generated from openapi.yaml (gen_bench/).
 
 Routing, parameter and body validation, security and serialisation are the generated layer's
-(`codegen/runtime`); what is written here is what a user of the project writes: the handlers.
+(`runtime/ (specfirst_runtime)`); what is written here is what a user of the project writes: the handlers.
 """
 
 from __future__ import annotations

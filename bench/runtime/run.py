@@ -355,7 +355,7 @@ def stale_inputs() -> list[str]:
         [
             str(REPO_PYTHON),
             "-m",
-            "codegen",
+            "specfirst",
             "check",
             str(SPEC.relative_to(REPO)),
             "--out",
@@ -370,7 +370,7 @@ def stale_inputs() -> list[str]:
     if check.returncode != 0:
         warnings.append(
             "gen_bench/ is not what the current generator makes of openapi.yaml (regenerate: "
-            "python -m codegen generate bench/runtime/openapi.yaml --out bench/runtime/gen_bench): "
+            "python -m specfirst generate bench/runtime/openapi.yaml --out bench/runtime/gen_bench): "
             + (tail(check.stdout + check.stderr, 3).replace("\n", "; ") or f"exit {check.returncode}")
         )
     expected = SPEC.read_text().replace("openapi: 3.1.0", "openapi: 3.0.3", 1)
@@ -915,14 +915,14 @@ def git_revision() -> str:
             check=True,
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "-C", str(REPO), "status", "--porcelain", "--", "codegen", "bench/runtime"],
+            ["git", "-C", str(REPO), "status", "--porcelain", "--", "codegen", "runtime", "bench/runtime"],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "working tree"
-    return f"{head}{' + uncommitted changes to codegen/ or bench/runtime/' if dirty else ''}"
+    return f"{head}{' + uncommitted changes to codegen/, runtime/ or bench/runtime/' if dirty else ''}"
 
 
 def write_report(
@@ -989,7 +989,7 @@ def write_report(
 # ------------------------------------------------------------------------------------------- profile
 
 GROUPS = (  # (group, fragments of a frame's full file name); the first match wins
-    ("our runtime (codegen/runtime)", ("/codegen/runtime/",)),
+    ("our runtime (specfirst_runtime)", ("/specfirst_runtime/",)),
     ("generated package + handlers", ("/bench/runtime/",)),
     ("fastapi", ("/site-packages/fastapi/", "/site-packages/fastapi_offline/")),
     ("opentelemetry (FastAPI's telemetry check)", ("/site-packages/opentelemetry/",)),

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from codegen.cli import main
 
+from specfirst.cli import main
 from tests.conftest import FEATURE_SPECS, ROOT, SHARED_SPECS
 
 BROKEN = sorted((SHARED_SPECS / "broken").glob("*.yaml"))
@@ -29,7 +29,7 @@ EXPECTED = {
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "codegen", *args],
+        [sys.executable, "-m", "specfirst", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

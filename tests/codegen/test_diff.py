@@ -1,4 +1,4 @@
-"""`python -m codegen diff OLD NEW`: one spec pair per rule, both directions, git refs, exit codes, golden.
+"""`python -m specfirst diff OLD NEW`: one spec pair per rule, both directions, git refs, exit codes, golden.
 
 Each folder under `specs/diff/` holds `old.yaml` and `new.yaml` differing in one way. Diffing them must
 report exactly the expected (severity, rule) pairs, and diffing them the other way round the expected
@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from codegen.cli import main
-from codegen.diff import Change, Severity, diff_specs, failing, major_bump, semver_major
-from codegen.diff_load import load_source, split_git_source
-from codegen.pipeline import Options
 
+from specfirst.cli import main
+from specfirst.diff import Change, Severity, diff_specs, failing, major_bump, semver_major
+from specfirst.diff_load import load_source, split_git_source
+from specfirst.pipeline import Options
 from tests.conftest import ROOT, SHARED_SPECS
 
 PAIRS = Path(__file__).resolve().parent / "specs" / "diff"
@@ -370,7 +370,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_help_describes_the_command() -> None:
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "codegen", "diff", "--help"],
+        [str(ROOT / ".venv" / "bin" / "python"), "-m", "specfirst", "diff", "--help"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from codegen.cli import main
 
+from specfirst.cli import main
 from tests.conftest import FEATURE_SPECS, ROOT
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -41,6 +41,6 @@ def test_generated_package_matches_golden(
     expected_dir = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(expected_dir, ignore_errors=True)
-        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns("__pycache__", ".codegen.json"))
-    actual = {k: v for k, v in tree(out).items() if k != ".codegen.json"}
+        shutil.copytree(out, expected_dir, ignore=shutil.ignore_patterns("__pycache__", ".specfirst.json"))
+    actual = {k: v for k, v in tree(out).items() if k != ".specfirst.json"}
     assert actual == tree(expected_dir), f"generated output for {name} changed; review and run `make golden`"

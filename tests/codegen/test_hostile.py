@@ -35,9 +35,9 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from codegen.cli import main
 from fastapi.testclient import TestClient
 
+from specfirst.cli import main
 from tests.conftest import ROOT
 
 HOSTILE = Path(__file__).resolve().parent / "specs" / "hostile"
@@ -51,7 +51,7 @@ ALLOWED_IMPORTS = frozenset(
         "__future__",
         "annotated_types",
         "builtins",
-        "codegen",
+        "specfirst_runtime",
         "collections.abc",
         "dataclasses",
         "datetime",
@@ -79,7 +79,7 @@ class CliResult:
 
 
 def run_cli(*args: str, cwd: Path) -> CliResult:
-    """`python -m codegen ARGS` in-process (fast: the models library stays imported), from folder `cwd`."""
+    """`python -m specfirst ARGS` in-process (fast: the models library stays imported), from folder `cwd`."""
     stderr = io.StringIO()
     with contextlib.chdir(cwd), contextlib.redirect_stderr(stderr):
         code = main(list(args))
@@ -1093,7 +1093,7 @@ def test_generated_file_names_are_all_inside_out(tags: Written) -> None:
     assert files and all(p.resolve().is_relative_to(root) and not p.is_symlink() for p in files)
     top = {p.relative_to(tags.out).parts[0] for p in files}
     assert top <= {
-        ".codegen.json",
+        ".specfirst.json",
         "__init__.py",
         "app.py",
         "errors.py",
@@ -1140,7 +1140,7 @@ def measure(args: Sequence[str], cwd: Path) -> Measured:
     with tempfile.TemporaryFile(dir=cwd) as stderr:
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "codegen", *args],
+            [sys.executable, "-m", "specfirst", *args],
             cwd=cwd,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdin=subprocess.DEVNULL,
@@ -1382,7 +1382,7 @@ SPLIT_CASES = {
 
 @pytest.mark.parametrize("case", SPLIT_CASES)
 def test_a_document_parsed_in_parts_means_what_it_means_whole(case: str) -> None:
-    from codegen.loader import parse_yaml, read_document, split_yaml
+    from specfirst.loader import parse_yaml, read_document, split_yaml
 
     text = SPLIT_CASES[case]
     split = split_yaml(text)

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from codegen.cli import main
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.errors import SerializationNotPossible
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from specfirst.cli import main
 from tests.codegen.test_shared_specs import LENIENT, SPECS, package_name
 from tests.conftest import ROOT
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from codegen.cli import main
-from codegen.patterns import engine, python_patterns
 from fastapi.testclient import TestClient
 
+from specfirst.cli import main
+from specfirst.patterns import engine, python_patterns
 from tests.conftest import Generate
 
 LOOKAHEAD = "^(?=.*[0-9])[a-z0-9]+$"  # at least one digit

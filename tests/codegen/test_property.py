@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codegen.cli import main
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from specfirst.cli import main
 
 ODD_NAMES = [
     "class",

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 import hypothesis
 import hypothesis.strategies as st
 import pytest
-from codegen.runtime import InsufficientScope, ServerSentEvent, principal
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
+from specfirst_runtime import InsufficientScope, ServerSentEvent, principal
 
 from tests.conftest import FEATURE_SPECS, Generate
 
@@ -567,7 +567,7 @@ def test_a_list_of_models_is_sent_as_it_is_and_anything_else_is_checked(
     ).map(lambda pairs: "&".join(f"{k}={v}" if v else k for k, v in pairs))
 )
 def test_query_strings_read_as_starlette_reads_them(query: str) -> None:
-    from codegen.runtime.operation import parse_query
+    from specfirst_runtime.operation import parse_query
     from starlette.datastructures import QueryParams
 
     raw = query.encode("utf-8")

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from codegen.runtime.routing import PathRoute
 from fastapi.testclient import TestClient
+from specfirst_runtime.routing import PathRoute
 
 from tests.conftest import SHARED_SPECS, Generate
 
@@ -66,7 +66,7 @@ def test_spec_routes_exactly_its_operations_each_answering_501(
 
 @pytest.mark.parametrize("spec", sorted(SHARED_SPECS.glob("*.yaml")), ids=lambda p: p.name)
 def test_lenient_is_needed_only_where_documents_are_invalid(spec: Path, tmp_path: Path) -> None:
-    from codegen.cli import main
+    from specfirst.cli import main
 
     code = main(["check", str(spec), "--out", str(tmp_path / "pkg")])
     assert code == (2 if spec.name in LENIENT else 1)  # 1: drift, as nothing was generated there

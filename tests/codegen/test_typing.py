@@ -10,9 +10,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from codegen.cli import main
 from fastapi.testclient import TestClient
 
+from specfirst.cli import main
 from tests.conftest import FEATURE_SPECS, ROOT, Generate
 
 IMPLEMENTATION = """

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from codegen.cli import main
 
+from specfirst.cli import main
 from tests.conftest import FEATURE_SPECS
 
 SPECS = FEATURE_SPECS / "broken-schemas"

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from codegen.sdk import generate_python_sdk
 
+from specfirst.sdk import generate_python_sdk
 from tests.contract.run import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]

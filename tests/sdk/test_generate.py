@@ -9,10 +9,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from codegen.render.sdk_python import distribution_name, package_version, toml_string
-from codegen.sdk import generate_python_sdk, render_python_sdk
-from codegen.write import WriteError
 
+from specfirst.render.sdk_python import distribution_name, package_version, toml_string
+from specfirst.sdk import generate_python_sdk, render_python_sdk
+from specfirst.write import WriteError
 from tests.codegen.test_shared_specs import LENIENT as SHARED_LENIENT
 from tests.codegen.test_shared_specs import SPECS as SHARED
 
@@ -45,7 +45,9 @@ def test_layout_and_metadata(sdk_dir: Path) -> None:
 
 def test_runtime_is_copied_verbatim_up_to_formatting(sdk_dir: Path) -> None:
     text = (sdk_dir / "src" / PACKAGE / "_retry.py").read_text()
-    assert "MAX_RETRY_AFTER = 60.0" in text and "from codegen" not in text
+    assert (
+        "MAX_RETRY_AFTER = 60.0" in text and "from specfirst" not in text and "specfirst_runtime" not in text
+    )
 
 
 def test_name_and_version_are_overridable_and_sanitised(tmp_path: Path) -> None:
@@ -109,7 +111,7 @@ def test_mypy_strict_on_the_sdk_and_a_typed_caller(sdk_dir: Path, tmp_path: Path
 @pytest.mark.parametrize("spec", SHARED, ids=lambda p: p.name if p.stem != "openapi" else p.parent.name)
 def test_the_sdk_of_every_shared_spec_passes_mypy_strict(spec: Path, tmp_path: Path) -> None:
     """Real contracts (odd names, recursive schemas, 197 operations): the SDK still type-checks."""
-    from codegen.cli import main
+    from specfirst.cli import main
 
     out = tmp_path / "sdk"
     flags = ["--lenient"] if spec.name in SHARED_LENIENT else []

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from codegen.sdk_runtime import _base, _retry
-from codegen.sdk_runtime._errors import APIConnectionError, APIStatusError, APITimeoutError
+
+from specfirst.sdk_runtime import _base, _retry
+from specfirst.sdk_runtime._errors import APIConnectionError, APIStatusError, APITimeoutError
 
 from .conftest import PACKAGE
 

@@ -11,10 +11,11 @@ from typing import Any
 
 import httpx2
 import pydantic
-from codegen.sdk_runtime import _base
-from codegen.sdk_runtime._files import to_file_tuple
-from codegen.sdk_runtime._pagination import SyncPager
-from codegen.sdk_runtime._streaming import SSEDecoder
+
+from specfirst.sdk_runtime import _base
+from specfirst.sdk_runtime._files import to_file_tuple
+from specfirst.sdk_runtime._pagination import SyncPager
+from specfirst.sdk_runtime._streaming import SSEDecoder
 
 
 class Colour(StrEnum):

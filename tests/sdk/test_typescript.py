@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from codegen.sdk_typescript import generate_typescript_sdk
 
+from specfirst.sdk_typescript import generate_typescript_sdk
 from tests.sdk.conftest import API_KEY, ROOT, SPEC
 
 TS_DIR = Path(__file__).resolve().parent / "ts"
@@ -145,7 +145,7 @@ def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_pa
 
 
 def test_strings_from_the_spec_cannot_break_out() -> None:
-    from codegen.render.sdk_typescript import ts_comment, ts_string
+    from specfirst.render.sdk_typescript import ts_comment, ts_string
 
     hostile = 'a"b\\c\n</script>\u2028\u2029`${x}`\ud800'
     literal = ts_string(hostile)
@@ -219,8 +219,7 @@ export function deep(map: Map2, pair: MapA): number {
 
 def test_every_shared_spec_compiles_with_tsc_strict(tsc: Path, tmp_path: Path) -> None:
     """The SDK of every spec in ../shared/specs (and a contract of recursive schemas), in one tsc run."""
-    from codegen.pipeline import Options
-
+    from specfirst.pipeline import Options
     from tests.codegen.test_shared_specs import LENIENT, SPECS
 
     recursive = tmp_path / "recursive.yaml"

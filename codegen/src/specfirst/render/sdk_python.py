@@ -54,7 +54,7 @@ _PEP440 = re.compile(
 
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("codegen", "templates/sdk_python"),
+        loader=PackageLoader("specfirst", "templates/sdk_python"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

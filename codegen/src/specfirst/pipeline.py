@@ -23,7 +23,8 @@ from .parallel import Worker
 from .parse import parse_api
 from .render import server
 from .render.models import render_models_for, warm_up
-from .render.server import render_server
+from .render.server import render_init, render_server
+from .runtime_requirement import RuntimeRequirement, runtime_requirement
 from .validate import SchemaCheck, validate
 from .write import digest_tree, format_python, read_manifest, stage, swap_into_place, write_manifest
 
@@ -36,7 +37,7 @@ class Options:
 
 # what the server package's text does not depend on: the SDK generators, the diff, and the runtime the
 # package imports (a change there needs no regeneration)
-NOT_IN_FINGERPRINT = ("sdk", "diff", "runtime/", "render/sdk_", "templates/sdk_")
+NOT_IN_FINGERPRINT = ("sdk", "diff", "render/sdk_", "templates/sdk_")
 
 
 def generator_fingerprint() -> str:
@@ -89,7 +90,26 @@ def _located(spec: LoadedSpec | None, diagnostics: Diagnostics) -> list[Diagnost
     ]
 
 
-def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[str, str], list[Diagnostic]]:
+def shown_path(path: Path) -> str:
+    """A path as generated files name it: as given when relative, relative to the current folder when
+    under it, else the bare name. Never an absolute path of the machine that generated the package."""
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def regenerate_command(spec_path: Path, out: Path, options: Options) -> str:
+    """The command that writes this package again, for the header of every generated file."""
+    flags = " --lenient" * options.lenient + " --allow-remote-refs" * options.allow_remote_refs
+    return f"specfirst generate {shown_path(spec_path)} --out {shown_path(out)}{flags}"
+
+
+def render_files(
+    spec_path: Path, options: Options, out: Path
+) -> tuple[LoadedSpec, dict[str, str], list[Diagnostic], RuntimeRequirement]:
     """Every generated file's text, by relative path; raises SpecError listing every problem.
 
     Three processes share the work on two cores: this one loads, parses and renders the server files;
@@ -108,13 +128,19 @@ def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[st
     except BaseException:
         models.cancel()
         raise
-    header_vars = {"source": spec_path.as_posix(), "digest": spec.digest}
+    header_vars = {
+        "source": shown_path(spec_path),
+        "command": regenerate_command(spec_path, out, options),
+        "generator_version": __version__,
+    }
     try:
         api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
         header = server.environment().get_template("header.jinja").render(**header_vars)
         models.submit(api.model_schemas, header.rstrip("\n"))
         files = render_server(api, header_vars)
         files["models.py"] = models.result()
+        runtime = runtime_requirement(api, files)
+        files["__init__.py"] = render_init(api, header_vars, runtime)
     except Exception:
         models.cancel()
         # Parsing went ahead before the schema check ended; if that check explains the failure, say that.
@@ -127,16 +153,16 @@ def render_files(spec_path: Path, options: Options) -> tuple[LoadedSpec, dict[st
         pending.finish(diagnostics)
     if diagnostics.errors:
         raise SpecError(_located(spec, diagnostics))
-    return spec, files, _located(spec, diagnostics)
+    return spec, files, _located(spec, diagnostics), runtime
 
 
 def render_package(spec_path: Path, out: Path, options: Options) -> tuple[Path, list[Diagnostic]]:
     """Generate into a formatted staging folder beside `out`; the caller swaps or compares it."""
-    spec, files, diagnostics = render_files(spec_path, options)
+    spec, files, diagnostics, runtime = render_files(spec_path, options, out)
     staging = stage(files, out)
     try:
         format_python(staging)
-        write_manifest(staging, _manifest(spec, spec_path))
+        write_manifest(staging, {**_manifest(spec, spec_path), "runtime": str(runtime)})
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

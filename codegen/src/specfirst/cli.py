@@ -1,6 +1,6 @@
-"""Command line: `python -m codegen generate|check SPEC --out DIR`.
+"""Command line: `specfirst generate|check|sdk|mock|diff|init` (also `python -m specfirst`).
 
-Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage, 3 a bug in codegen itself.
+Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage, 3 a bug in specfirst itself.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .diagnostics import Diagnostic, SpecError
-from .pipeline import Options, generate, render_package
+from .pipeline import Options, generate, regenerate_command, render_package
 from .write import WriteError, drifted
 
 EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
@@ -22,10 +23,11 @@ EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m codegen",
+        prog="specfirst",
         description="Generate a typed FastAPI server package from an OpenAPI 3.1 (or 3.0) contract.",
-        epilog="Exit codes: 0 ok, 1 check found drift, 2 invalid spec or usage, 3 a bug in codegen.",
+        epilog="Exit codes: 0 ok, 1 check found drift, 2 invalid spec or usage, 3 a bug in specfirst.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in (
         ("generate", "write the package for SPEC into --out (a no-op when nothing changed)"),
@@ -132,11 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except Exception as exc:
-        if os.environ.get("CODEGEN_DEBUG"):
+        if os.environ.get("SPECFIRST_DEBUG"):
             raise
         print(
             f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in codegen, not in your spec; CODEGEN_DEBUG=1 shows the traceback.",
+            "This is a bug in specfirst, not in your spec; SPECFIRST_DEBUG=1 shows the traceback.",
             file=sys.stderr,
         )
         return EXIT_BUG
@@ -149,7 +151,7 @@ def _serve_mock(args: argparse.Namespace) -> int:
     import uvicorn
 
     options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
-    with tempfile.TemporaryDirectory(prefix="codegen-mock-") as folder:
+    with tempfile.TemporaryDirectory(prefix="specfirst-mock-") as folder:
         try:
             _, diagnostics = generate(args.spec, Path(folder) / "mock_api", options, force=True)
         except SpecError as exc:
@@ -221,7 +223,8 @@ def _run(args: argparse.Namespace) -> int:
         _report(diagnostics)
         if stale:
             print(
-                f"{args.out} is out of date with {args.spec}; run `make generate`. Stale files:",
+                f"{args.out} is out of date with {args.spec}; run "
+                f"`{regenerate_command(args.spec, args.out, options)}`. Stale files:",
                 file=sys.stderr,
             )
             for name in stale:

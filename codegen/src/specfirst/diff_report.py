@@ -1,4 +1,4 @@
-"""What `python -m codegen diff OLD NEW` prints and how it exits.
+"""What `python -m specfirst diff OLD NEW` prints and how it exits.
 
 Exit 0 when nothing is at or above `--fail-on` (or a major version bump allows it all), 1 when something
 is, 2 when a side is not a valid spec (its problems printed located, as `generate` prints them). The

@@ -797,7 +797,7 @@ def _auth(api: ir.Api) -> list[dict[str, str]]:
 def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
     """Every file of the SDK folder (package.json, tsconfig.json, src/...), by relative path."""
     env = Environment(
-        loader=PackageLoader("codegen", "templates/sdk_typescript"),
+        loader=PackageLoader("specfirst", "templates/sdk_typescript"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

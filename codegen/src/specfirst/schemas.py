@@ -13,7 +13,8 @@ import copy
 from enum import StrEnum
 from typing import Any
 
-from .formats import FORMAT_PATTERNS
+from specfirst_runtime.formats import FORMAT_PATTERNS
+
 from .ir import TypeExpr
 from .literals import py_literal
 from .names import NameAllocator, pascal_case
@@ -301,7 +302,7 @@ class TypeRenderer:
                 # parameters arrive as text: "2" must match the integer 2 of the enum, "false" False
                 base = TypeExpr(
                     f"Annotated[{base.text}, rt.ScalarText]",
-                    base.imports | {"from typing import Annotated", "from codegen import runtime as rt"},
+                    base.imports | {"from typing import Annotated", "import specfirst_runtime as rt"},
                 )
             if None in schema["enum"] and values:
                 base = base.wrap("{} | None")

@@ -15,13 +15,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import ir
 from ..literals import comment, docstring, py_literal
+from ..runtime_requirement import RuntimeRequirement
 
-RUNTIME_IMPORT = "from codegen import runtime as rt"
+RUNTIME_IMPORT = "import specfirst_runtime as rt"
 
 
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("codegen", "templates"),
+        loader=PackageLoader("specfirst", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -309,12 +310,20 @@ def render_router(env: Environment, api: ir.Api, tag: ir.Tag, header: dict[str, 
     )
 
 
+def render_init(api: ir.Api, header_vars: dict[str, str], runtime: RuntimeRequirement) -> str:
+    """The package's `__init__`: the runtime version check first, then the public names."""
+    return (
+        environment()
+        .get_template("init.py.jinja")
+        .render(title=api.title, version=api.version, tags=api.tags, runtime=runtime, **header_vars)
+    )
+
+
 def render_server(api: ir.Api, header_vars: dict[str, str]) -> dict[str, str]:
-    """Every file of the server package except `models.py`, by relative path."""
+    """Every file of the server package except `models.py` and `__init__.py`, by relative path."""
     env = environment()
     context = {"title": api.title, "version": api.version, "tags": api.tags, **header_vars}
     files = {
-        "__init__.py": env.get_template("init.py.jinja").render(**context),
         "handlers.py": render_handlers(env, api, header_vars),
         "responses.py": render_responses(env, api, header_vars),
         "errors.py": render_errors(env, api, header_vars),

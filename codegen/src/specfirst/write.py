@@ -1,7 +1,11 @@
-"""Write the generated package: into a staging folder, formatted, then swapped into place.
+"""Write the generated package: into a staging folder, formatted, then moved into place.
 
-The output folder is replaced whole or not at all: an invalid spec or an interrupted run leaves it as it
-was. No path may leave the staging folder, and a folder codegen did not write is never replaced.
+Nothing is touched before the whole package is staged: an invalid spec leaves the output as it was. A new
+output folder is the staging folder renamed; an existing one gets only the files whose bytes changed
+(each replaced atomically, so an edit to one operation rewrites a file or two and a reloading server or
+`make` sees only those), stale files removed, and the manifest written last: an interrupted update is
+found by `check` and redone by the next `generate`. No path may leave the staging folder, and a folder
+specfirst did not write is never replaced. Folders and files get the ordinary modes the umask gives.
 """
 
 from __future__ import annotations
@@ -9,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path, PurePosixPath
 
-MANIFEST = ".codegen.json"
+MANIFEST = ".specfirst.json"
 
 
 class WriteError(Exception):
@@ -33,7 +37,7 @@ def safe_relative(name: str) -> PurePosixPath:
 def stage(files: dict[str, str], near: Path) -> Path:
     """Write `files` into a new staging folder beside `near` (same filesystem, so the swap is a rename)."""
     near.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{near.name}.staging-", dir=near.parent))
+    staging = _new_folder(near.parent, f".{near.name}.staging-")
     root = staging.resolve()
     for name in sorted(files):
         target = (staging / safe_relative(name)).resolve()
@@ -42,6 +46,18 @@ def stage(files: dict[str, str], near: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(files[name], encoding="utf-8", newline="\n")
     return staging
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder with the mode the umask gives (tempfile.mkdtemp's is 0700, which
+    leaves a package generated as root unreadable to the user a container then runs as)."""
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
 
 
 def format_python(folder: Path) -> None:
@@ -57,13 +73,14 @@ def format_python(folder: Path) -> None:
             *common,
             "--select",
             # imports sorted and used; and the few rules datamodel-code-generator's helpers trip,
-            # whose fixes (merging isinstance calls, dropping stale noqa) cannot change behaviour
-            "I,F401,RUF022,RUF036,RUF100,SIM101",
+            # whose fixes (merging isinstance calls, dropping stale noqa) cannot change behaviour;
+            # E402 only so that RUF100 keeps the `__init__`'s noqa for it
+            "I,F401,RUF022,RUF036,RUF100,SIM101,E402",
             "--fix",
             "--unsafe-fixes",
             "--exit-zero",
             "--config",
-            "lint.isort.known-third-party=['codegen']",
+            "lint.isort.known-third-party=['specfirst_runtime']",
             str(folder),
         ],
         check=True,
@@ -94,19 +111,38 @@ def read_manifest(folder: Path) -> dict[str, object] | None:
 
 
 def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace `out` with `staging`. The old tree is moved aside first and removed only after the swap."""
-    if out.exists():
-        if not out.is_dir():
-            raise WriteError(f"{out} exists and is not a folder")
-        if any(out.iterdir()) and read_manifest(out) is None:
-            raise WriteError(f"{out} is not empty and was not written by codegen; refusing to replace it")
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
+    """Move the staged package into `out`: a rename when `out` is new, else only what changed.
+
+    `staging` is consumed; the manifest is written last, so an interrupted update is never up to date.
+    """
+    if not out.exists():
         staging.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out)
+        return
+    if not out.is_dir():
+        raise WriteError(f"{out} exists and is not a folder")
+    if any(out.iterdir()) and read_manifest(out) is None:
+        raise WriteError(f"{out} is not empty and was not written by specfirst; refusing to replace it")
+    want, have = digest_tree(staging), digest_tree(out)
+    for name in sorted(want):
+        if want[name] != have.get(name):
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+    for name in sorted(have.keys() - want.keys()):
+        (out / name).unlink()
+        _remove_empty_parents(out / name, out)
+    os.replace(staging / MANIFEST, out / MANIFEST)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    """Remove the folders left empty (but for bytecode caches) between `path` and `root`."""
+    for folder in path.parents:
+        if folder == root or not folder.is_relative_to(root):
+            return
+        if any(child.name != "__pycache__" for child in folder.iterdir()):
+            return
+        shutil.rmtree(folder)
 
 
 def drifted(staging: Path, out: Path) -> list[str]:
