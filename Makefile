@@ -8,7 +8,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check lint test golden run serve contract-test sdk diff bench bench-runtime bench-asgi bench-sdk mock-test optic-compare lock clean
+.PHONY: install generate check fmt lint test golden run serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-sdk mock-test optic-compare lock clean
 
 install: .venv/.installed
 
@@ -26,6 +26,10 @@ generate: install
 
 check: install
 	$(CLI) check $(SPEC) --out $(OUT)
+
+fmt: install  ## ruff's fixes and formatting on the hand-written code
+	.venv/bin/ruff check --fix codegen runtime app tests bench
+	.venv/bin/ruff format codegen runtime app tests bench
 
 lint: install
 	.venv/bin/ruff check codegen runtime $(OUT) app tests bench
@@ -65,6 +69,11 @@ sdk: install  ## both SDKs under sdk/, built into dist/: wheel, sdist and the np
 	$(CLI) sdk $(SPEC) --lang typescript --out sdk/typescript
 	cd sdk/typescript && npm install --silent --no-audit --no-fund && npm run --silent build \
 		&& npm pack --silent --pack-destination ../../dist
+	@ls dist
+
+dist: install  ## the generator and the runtime, wheel and sdist each, into dist/ (beside `make sdk`'s)
+	.venv/bin/uv build --quiet --wheel --sdist runtime --out-dir dist
+	.venv/bin/uv build --quiet --wheel --sdist codegen --out-dir dist
 	@ls dist
 
 bench: install  ## the generator section, then the runtime section, then the SDK section

@@ -71,6 +71,21 @@ def _parser() -> argparse.ArgumentParser:
     sdk.add_argument("--version", help="package version (default: info.version)")
     sdk.add_argument("--lenient", action="store_true", help="as for generate")
     sdk.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    init = commands.add_parser(
+        "init",
+        help="start a new project in DIR: contract, generated package, handler stubs, tests, Makefile",
+        description=(
+            "Write a new project ready for `make run` and `make test`: spec/openapi.yaml (a small "
+            "realistic contract, or a copy of --spec), generated/, app/ with a stub handler class per tag "
+            "(written once, never regenerated), tests/ with the contract test, a Makefile, a pyproject "
+            "depending on specfirst-runtime (specfirst as a dev tool), .gitignore and a README."
+        ),
+        epilog="Example: specfirst init my-service --spec openapi.yaml && cd my-service && make test",
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR", help="default: here")
+    init.add_argument("--spec", type=Path, metavar="SPEC", help="start from this contract (YAML or JSON)")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty")
+    init.add_argument("--lenient", action="store_true", help="as for generate (kept in the Makefile)")
     mock = commands.add_parser(
         "mock",
         help="serve a mock of SPEC: every operation answers with its examples, or values from its schemas",
@@ -183,7 +198,27 @@ def _write_sdk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .init import InitError, init_project
+
+    try:
+        diagnostics = init_project(args.dir, args.spec, force=args.force, lenient=args.lenient)
+    except SpecError as exc:
+        _report(exc.diagnostics)
+        print(f"{args.spec}: the contract is invalid; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except (InitError, WriteError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    _report(diagnostics)
+    where = "" if args.dir == Path(".") else f"cd {args.dir} && "
+    print(f"{args.dir}: new project written. Next: {where}make run (and make test)", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        return _init(args)
     if args.command == "mock":
         return _serve_mock(args)
     if args.command == "diff":

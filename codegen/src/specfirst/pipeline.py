@@ -102,9 +102,21 @@ def shown_path(path: Path) -> str:
 
 
 def regenerate_command(spec_path: Path, out: Path, options: Options) -> str:
-    """The command that writes this package again, for the header of every generated file."""
+    """The command that writes this package again, for the header of every generated file: run from
+    the folder that holds the package when the spec lies below it (a project's root), else from here."""
     flags = " --lenient" * options.lenient + " --allow-remote-refs" * options.allow_remote_refs
-    return f"specfirst generate {shown_path(spec_path)} --out {shown_path(out)}{flags}"
+    return f"specfirst generate {_spec_shown(spec_path, out)} --out {_out_shown(spec_path, out)}{flags}"
+
+
+def _spec_shown(spec_path: Path, out: Path) -> str:
+    root = out.resolve().parent
+    spec = spec_path.resolve()
+    return spec.relative_to(root).as_posix() if spec.is_relative_to(root) else shown_path(spec_path)
+
+
+def _out_shown(spec_path: Path, out: Path) -> str:
+    in_root = spec_path.resolve().is_relative_to(out.resolve().parent)
+    return out.resolve().name if in_root else shown_path(out)
 
 
 def render_files(
@@ -129,7 +141,7 @@ def render_files(
         models.cancel()
         raise
     header_vars = {
-        "source": shown_path(spec_path),
+        "source": _spec_shown(spec_path, out),
         "command": regenerate_command(spec_path, out, options),
         "generator_version": __version__,
     }

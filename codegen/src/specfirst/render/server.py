@@ -127,7 +127,10 @@ def _request_type(body: ir.RequestBody) -> tuple[str, list[ir.TypeExpr | None]]:
     return text, types
 
 
-def render_handlers(env: Environment, api: ir.Api, header: dict[str, str]) -> str:
+def handler_tags(api: ir.Api) -> tuple[list[dict[str, Any]], list[ir.TypeExpr | None], bool]:
+    """Per tag, each operation's handler method (name, keyword arguments, return type), the types they
+    use, and whether any returns a result class: what the interfaces declare and `init`'s stubs implement.
+    """
     tags = []
     types: list[ir.TypeExpr | None] = []
     any_results = False
@@ -151,16 +154,23 @@ def render_handlers(env: Environment, api: ir.Api, header: dict[str, str]) -> st
                     "description": op.description,
                     "arguments": arguments,
                     "returns": returns,
+                    "operation": op,
                 }
             )
         tags.append(
             {
                 "class_name": tag.class_name,
                 "name": tag.name,
+                "py_name": tag.py_name,
                 "description": tag.description,
                 "operations": ops,
             }
         )
+    return tags, types, any_results
+
+
+def render_handlers(env: Environment, api: ir.Api, header: dict[str, str]) -> str:
+    tags, types, any_results = handler_tags(api)
     extra = ["from typing import Any, Protocol", RUNTIME_IMPORT]
     if any_results:
         extra.append("from . import responses")
