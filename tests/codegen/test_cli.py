@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import specfirst
 from specfirst.cli import main
 from tests.conftest import FEATURE_SPECS, ROOT, SHARED_SPECS
 
@@ -244,3 +245,17 @@ def test_generated_files_name_their_command_and_get_the_umask_modes(tmp_path: Pa
         assert str(tmp_path) not in path.read_text()
     manifest = (out / ".specfirst.json").read_text()
     assert '"spec_digest"' in manifest and '"runtime": "specfirst-runtime' in manifest
+
+
+@pytest.mark.parametrize("command", ["generate", "check", "sdk", "mock", "diff", "init"])
+def test_every_command_shows_an_example_in_its_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert f"Example: specfirst {command} " in " ".join(capsys.readouterr().out.split())
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"specfirst {specfirst.__version__}"

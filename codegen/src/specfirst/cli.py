@@ -24,24 +24,35 @@ EXIT_OK, EXIT_DRIFT, EXIT_INVALID, EXIT_BUG = 0, 1, 2, 3
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="specfirst",
-        description="Generate a typed FastAPI server package from an OpenAPI 3.1 (or 3.0) contract.",
-        epilog="Exit codes: 0 ok, 1 check found drift, 2 invalid spec or usage, 3 a bug in specfirst.",
+        description=(
+            "Contract-first APIs: compile an OpenAPI 3.1 (or 3.0) contract into a typed FastAPI server "
+            "package, client SDKs, a mock server and a breaking-change report."
+        ),
+        epilog=(
+            "Start a project with `specfirst init my-service`; `specfirst COMMAND --help` shows an example "
+            "of each command. Exit codes: 0 ok, 1 drift (check) or a change at or above --fail-on (diff), "
+            "2 invalid spec or usage, 3 a bug in specfirst."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, summary in (
-        ("generate", "write the package for SPEC into --out (a no-op when nothing changed)"),
-        ("check", "exit 1 and list stale files when --out differs from what SPEC generates"),
+    for name, summary, out_help, example in (
+        (
+            "generate",
+            "write the package for SPEC into --out (a no-op when nothing changed)",
+            "the package folder to write; its name is the package name",
+            "specfirst generate spec/openapi.yaml --out generated",
+        ),
+        (
+            "check",
+            "exit 1 and list stale files when --out differs from what SPEC generates; writes nothing",
+            "the generated package folder to compare with what SPEC generates",
+            "specfirst check spec/openapi.yaml --out generated   # in CI: fails when generated/ is stale",
+        ),
     ):
-        sub = commands.add_parser(name, help=summary, description=summary)
+        sub = commands.add_parser(name, help=summary, description=summary, epilog=f"Example: {example}")
         sub.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
-        sub.add_argument(
-            "--out",
-            type=Path,
-            required=True,
-            metavar="DIR",
-            help="the package folder to write; its name is the package name",
-        )
+        sub.add_argument("--out", type=Path, required=True, metavar="DIR", help=out_help)
         sub.add_argument(
             "--lenient",
             action="store_true",
@@ -58,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
         "sdk",
         help="write a typed client package for SPEC into --out (Python by default, or TypeScript)",
         description="Write an installable SDK: Python (Client, AsyncClient) or TypeScript (fetch, no deps).",
+        epilog="Example: specfirst sdk spec/openapi.yaml --lang typescript --out sdk/typescript",
     )
     sdk.add_argument(
         "--lang",
@@ -90,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         "mock",
         help="serve a mock of SPEC: every operation answers with its examples, or values from its schemas",
         description="Generate SPEC into a temporary folder and serve create_app(mock=True) with uvicorn.",
+        epilog="Example: specfirst mock spec/openapi.yaml --port 4010   # then curl 127.0.0.1:4010/...",
     )
     mock.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
     mock.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -104,7 +117,10 @@ def _parser() -> argparse.ArgumentParser:
             "of OLD, and classify every change as breaking, warning or compatible. A side may be a file or "
             "GIT_REF:path (the spec, and every file beside it, as committed at GIT_REF; path as in git show)."
         ),
-        epilog="Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 invalid spec or usage.",
+        epilog=(
+            "Example: specfirst diff main:spec/openapi.yaml spec/openapi.yaml --format markdown. "
+            "Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 invalid spec or usage."
+        ),
     )
     diff.add_argument("old", metavar="OLD", help="the published contract: a file or GIT_REF:path")
     diff.add_argument("new", metavar="NEW", help="the proposed contract: a file or GIT_REF:path")
