@@ -1098,6 +1098,7 @@ def test_generated_file_names_are_all_inside_out(tags: Written) -> None:
         "app.py",
         "errors.py",
         "handlers.py",
+        "mocks.json",
         "models.py",
         "openapi.json",
         "py.typed",

@@ -23,10 +23,10 @@ from . import __version__, ir
 from .diagnostics import Diagnostic, Diagnostics, SpecError
 from .literals import comment, docstring, py_literal
 from .loader import LoadedSpec, load_spec
+from .mock_data import Builder, example
 from .parse import parse_api
 from .pipeline import Options, generate, load_and_validate
 from .render.server import handler_tags
-from .stub_values import response_example, schema_example, with_examples_as_defaults
 from .write import format_project, read_manifest
 
 
@@ -82,8 +82,8 @@ def init_project(
     if pending is not None:
         pending.finish(checked)
     api = parse_api(loaded.document, checked, source="spec/openapi.yaml", digest=loaded.digest)
-    examples = with_examples_as_defaults(loaded.document)
-    _write_project(target, api, examples, str(manifest.get("runtime", "specfirst-runtime")), lenient)
+    builder = Builder(loaded.document)  # the values mock mode serves: examples first, checked valid
+    _write_project(target, api, builder, str(manifest.get("runtime", "specfirst-runtime")), lenient)
     return diagnostics
 
 
@@ -128,7 +128,7 @@ def _environment() -> Environment:
     return env
 
 
-def _write_project(target: Path, api: ir.Api, document: dict[str, Any], runtime: str, lenient: bool) -> None:
+def _write_project(target: Path, api: ir.Api, builder: Builder, runtime: str, lenient: bool) -> None:
     tags, _, _ = handler_tags(api)
     for tag in tags:
         stem = tag["class_name"].removesuffix("Handlers")
@@ -160,7 +160,7 @@ def _write_project(target: Path, api: ir.Api, document: dict[str, Any], runtime:
         "README.md": env.get_template("README.md.jinja").render(**context),
     }
     for tag in tags:
-        stubs = [_stub(op, document) for op in tag["operations"]]
+        stubs = [_stub(op, builder) for op in tag["operations"]]
         files[f"app/handlers/{tag['py_name']}.py"] = env.get_template("handler.py.jinja").render(
             tag=tag, stubs=stubs, imports=_stub_imports(tag), **context
         )
@@ -198,9 +198,9 @@ def _stub_imports(tag: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _stub(method: dict[str, Any], document: dict[str, Any]) -> Stub:
+def _stub(method: dict[str, Any], builder: Builder) -> Stub:
     op: ir.Operation = method["operation"]
-    lines = _stub_body(op, document)
+    lines = _stub_body(op, builder)
     return Stub(
         name=method["name"],
         operation_id=op.operation_id,
@@ -211,47 +211,51 @@ def _stub(method: dict[str, Any], document: dict[str, Any]) -> Stub:
     )
 
 
-def _stub_body(op: ir.Operation, document: dict[str, Any]) -> list[str]:
+def _stub_body(op: ir.Operation, builder: Builder) -> list[str]:
     """The statements of a stub: build the first success response from the contract's example."""
     success = op.success_responses
     if not success:
         return ["return None"]
     response = success[0]
     content = response.primary
-    operation = document["paths"][op.path][op.method.lower()]
+    operation = builder.source["paths"][op.path][op.method.lower()]
     lines: list[str] = []
     body: str | None = None
     if content is None or content.kind is ir.BodyKind.EMPTY:
         pass
     elif content.kind is ir.BodyKind.JSON and content.hint is not None:
-        value = py_literal(response_example(document, operation, response.status, content.media_type))
+        value = py_literal(_response_example(builder, operation, response.status, content.media_type))
         if " | " in content.hint.text:  # a union is no `type[T]`: the annotation types the value
             lines.append(f"answer: {content.hint.text} = example({content.hint.text}, {value})")
             body = "answer"
         else:
             body = f"example({content.hint.text}, {value})"
     elif content.kind is ir.BodyKind.TEXT:
-        value = response_example(document, operation, response.status, content.media_type)
+        value = _response_example(builder, operation, response.status, content.media_type)
         body = py_literal(value if isinstance(value, str) else "")
     else:  # files, streams: nothing sensible to make up
         return [f"raise NotImplementedError({op.operation_id!r})"]
     if op.plain_return:
         return [*lines, f"return {body}"]
     fields = [] if body is None else [f"body={body}"]
-    declared = _declared_headers(document, operation, response.status)
+    declared = _declared_headers(builder, operation, response.status)
     for header in response.headers:
         if header.required:
             schema = declared.get(header.name.lower(), {}).get("schema", {"type": "string"})
-            fields.append(f"{header.py_name}={py_literal(schema_example(document, schema))}")
+            fields.append(f"{header.py_name}={py_literal(builder.sample(schema))}")
     return [*lines, f"return responses.{response.class_name}({', '.join(fields)})"]
 
 
-def _declared_headers(document: dict[str, Any], operation: dict[str, Any], status: str) -> dict[str, Any]:
-    from .stub_values import resolve
-
-    response = resolve(document, operation.get("responses", {}).get(status, {}))
+def _declared_headers(builder: Builder, operation: dict[str, Any], status: str) -> dict[str, Any]:
+    response, _ = builder.resolve(operation.get("responses", {}).get(status, {}), source=True)
     headers = response.get("headers") or {} if isinstance(response, dict) else {}
-    return {name.lower(): resolve(document, header) for name, header in headers.items()}
+    return {name.lower(): builder.resolve(header, source=True)[0] for name, header in headers.items()}
+
+
+def _response_example(builder: Builder, operation: dict[str, Any], status: str, media_type: str) -> Any:
+    response, _ = builder.resolve((operation.get("responses") or {}).get(status) or {}, source=True)
+    media = ((response.get("content") or {}) if isinstance(response, dict) else {}).get(media_type) or {}
+    return example(builder, media, media.get("schema", {}))[0]
 
 
 __all__ = ["InitError", "SpecError", "init_project"]

@@ -149,7 +149,7 @@ def render_files(
         api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
         header = server.environment().get_template("header.jinja").render(**header_vars)
         models.submit(api.model_schemas, header.rstrip("\n"))
-        files = render_server(api, header_vars)
+        files = render_server(api, header_vars, diagnostics)
         files["models.py"] = models.result()
         runtime = runtime_requirement(api, files)
         files["__init__.py"] = render_init(api, header_vars, runtime)

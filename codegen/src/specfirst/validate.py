@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostics, join_pointer, split_pointer
+from .formats import format_checker
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
 from .patterns import engine
@@ -222,7 +223,7 @@ def check_defaults(
     """A `default` must be valid against its own schema (formats included)."""
     from jsonschema import Draft202012Validator  # imported here: only documents with defaults pay
 
-    checker = Draft202012Validator.FORMAT_CHECKER
+    checker = format_checker()
     for pointer, schema in iter_schemas(document) if schemas is None else schemas:
         if "default" not in schema or "$ref" in schema:
             continue

@@ -52,11 +52,13 @@ def build_app(
     verifiers: Mapping[str, Callable[..., Any] | None],
     fastapi_kwargs: Mapping[str, Any],
     mock: bool = False,
+    mock_answers: Callable[[], Mapping[str, Any]] | None = None,
 ) -> FastAPI:
     """A FastAPI app serving `tags` (name, interface, operations) with `implementations` by tag name.
 
     With `mock`, an operation without an implementation answers with its contract's example (or a
-    value built from its schema) instead of 501; requests are still validated, security is not.
+    value built from its schema: `mock_answers`, worked out by the generator) instead of 501; requests
+    are still validated, security is not.
     """
     # FastAPI refuses an empty title; the contract may have one (it is served as written anyway)
     # the title lands in the docs pages' HTML: escaped there (the contract itself is served unchanged)
@@ -75,7 +77,9 @@ def build_app(
             implemented = impl if is_implemented(impl, interface, op.handler) else None
             auth = Authenticator(op.security, scheme_map, dict(verifiers)) if op.security else None
             if implemented is None and mock:
-                implemented = _Mock(op.handler, mock_response(contract(), op.method, op.path))
+                name = f"{op.method.upper()} {op.path}"
+                answers = mock_answers() if mock_answers is not None else {}
+                implemented = _Mock(op.handler, mock_response(answers.get(name), name))
                 auth = None
             shapes = {shape.status: shape for shape in op.shapes}
             endpoint = Endpoint(op, implemented, auth, shapes)

@@ -7,11 +7,9 @@ following the contract would be refused. Importing the runtime lifts that one ex
 
 from __future__ import annotations
 
-import re
-
 # `format: uri` / `uri-reference` as patterns of RFC 3986's characters (ASCII, no spaces, %XX escapes):
-# the generator writes them into the models (pydantic's AnyUrl would rewrite the value), and the mock
-# checks examples with them.
+# the generator writes them into the models (pydantic's AnyUrl would rewrite the value) and checks
+# examples and defaults with them.
 _URI_CHARS = r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*"
 FORMAT_PATTERNS = {
     "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:" + _URI_CHARS + "$",
@@ -24,16 +22,3 @@ except ImportError:  # pragma: no cover - depends on the installed extras
     pass
 else:
     email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
-
-
-def format_checker() -> object:
-    """jsonschema's format checker with the URI formats checked too (it skips them by default)."""
-    from jsonschema import Draft202012Validator
-
-    checker = Draft202012Validator.FORMAT_CHECKER
-    for name, pattern in FORMAT_PATTERNS.items():
-        compiled = re.compile(pattern)
-        checker.checks(name)(
-            lambda value, compiled=compiled: not isinstance(value, str) or bool(compiled.match(value))
-        )
-    return checker

@@ -14,7 +14,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import ir
+from ..diagnostics import Diagnostics
 from ..literals import comment, docstring, py_literal
+from ..mock_data import mock_answers, mocks_json
 from ..runtime_requirement import RuntimeRequirement
 
 RUNTIME_IMPORT = "import specfirst_runtime as rt"
@@ -329,7 +331,9 @@ def render_init(api: ir.Api, header_vars: dict[str, str], runtime: RuntimeRequir
     )
 
 
-def render_server(api: ir.Api, header_vars: dict[str, str]) -> dict[str, str]:
+def render_server(
+    api: ir.Api, header_vars: dict[str, str], diagnostics: Diagnostics | None = None
+) -> dict[str, str]:
     """Every file of the server package except `models.py` and `__init__.py`, by relative path."""
     env = environment()
     context = {"title": api.title, "version": api.version, "tags": api.tags, **header_vars}
@@ -343,6 +347,7 @@ def render_server(api: ir.Api, header_vars: dict[str, str]) -> dict[str, str]:
         "app.py": env.get_template("app.py.jinja").render(**context),
         "routers/__init__.py": env.get_template("routers_init.py.jinja").render(**context),
         "openapi.json": contract_json(api.contract),
+        "mocks.json": mocks_json(mock_answers(api.contract, diagnostics)),
         "py.typed": "",
     }
     for tag in api.tags:

@@ -28,6 +28,15 @@ def contract() -> dict[str, Any]:
     return document
 
 
+@functools.cache
+def mocks() -> dict[str, Any]:
+    """What each operation answers in mock mode, worked out from the contract by the generator."""
+    answers: dict[str, Any] = json.loads(
+        (Path(__file__).parent / "mocks.json").read_text(encoding="utf-8")
+    )
+    return answers
+
+
 def create_app(
     *,
     default: type[handlers.DefaultHandlers] = handlers.DefaultHandlers,
@@ -54,4 +63,5 @@ def create_app(
         verifiers=(security or Security()).verifiers(),
         fastapi_kwargs=fastapi_kwargs,
         mock=mock,
+        mock_answers=mocks,
     )
