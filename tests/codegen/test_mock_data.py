@@ -187,8 +187,12 @@ def test_a_valid_example_is_served_and_an_invalid_one_replaced() -> None:
     answers = mock_answers(_document({"d": BODIES["discriminated-mapping"]}, example=good))
     assert answers["GET /d"]["body"] == good
     bad = {"kind": "dog", "good": "very"}
-    answers = mock_answers(_document({"d": BODIES["discriminated-mapping"]}, example=bad))
+    diagnostics = Diagnostics()
+    answers = mock_answers(_document({"d": BODIES["discriminated-mapping"]}, example=bad), diagnostics)
     assert answers["GET /d"]["body"] != bad
+    [warning] = diagnostics.warnings
+    assert warning.pointer == "/paths/~1d/get/responses/200/content/application~1json/example"
+    assert warning.message.startswith("example breaks its schema (")
     assert _problem(_document({}), BODIES["discriminated-mapping"], answers["GET /d"]["body"]) is None
 
 

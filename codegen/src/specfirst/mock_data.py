@@ -443,21 +443,27 @@ def _without_write_only(node: Any) -> Any:
 # --- answers --------------------------------------------------------------------------------------
 
 
-def example(builder: Builder, media: dict[str, Any], schema: Any) -> tuple[Any, str | None]:
+def example(
+    builder: Builder, media: dict[str, Any], schema: Any, refused: list[tuple[str, str]] | None = None
+) -> tuple[Any, str | None]:
     """The body for one media type: the first valid example the contract gives, else a built value.
-    Returns (value, problem): `problem` says why no valid value was found (None when one was)."""
+    Returns (value, problem): `problem` says why no valid value was found (None when one was).
+    `refused` collects the examples that break their schema: (the key they stand under, why)."""
     candidates = []
     if "example" in media:
-        candidates.append(media["example"])
-    for named in (media.get("examples") or {}).values():
+        candidates.append(("example", media["example"]))
+    for name, named in _dict(media.get("examples")).items():
         named, _ = builder.resolve(named)
         if isinstance(named, dict) and "value" in named:
-            candidates.append(named["value"])
-    for candidate in candidates:
+            candidates.append((f"examples/{name}", named["value"]))
+    for where, candidate in candidates:
         # a response never carries writeOnly properties, even where the spec's example shows them
         candidate = strip_write_only(builder, schema, candidate)
-        if builder.problem(schema, candidate) is None:
+        problem = builder.problem(schema, candidate)
+        if problem is None:
             return candidate, None
+        if refused is not None:
+            refused.append((where, problem))
     ok, value = builder.value(schema)
     if value is NO_SCHEMA:
         value = None
@@ -496,9 +502,13 @@ def mock_answers(document: dict[str, Any], diagnostics: Diagnostics | None = Non
             if method not in _METHODS or not isinstance(operation, dict):
                 continue
             pointer = join_pointer("", "paths", path, method)
-            answer, problem = _answer(builder, operation, pointer, f"{method.upper()} {path}")
-            if problem is not None and diagnostics is not None:
-                diagnostics.warning("mock-unsatisfied", answer["unsatisfied"], problem)
+            warnings: list[tuple[str, str]] = []
+            answer, problem = _answer(builder, operation, pointer, f"{method.upper()} {path}", warnings)
+            if diagnostics is not None:
+                for at, message in warnings:
+                    diagnostics.warning("invalid-example", at, message)
+                if problem is not None:
+                    diagnostics.warning("mock-unsatisfied", answer["unsatisfied"], problem)
             answers[f"{method.upper()} {path}"] = answer
     return answers
 
@@ -507,7 +517,7 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _answer(
-    builder: Builder, operation: dict[str, Any], pointer: str, name: str
+    builder: Builder, operation: dict[str, Any], pointer: str, name: str, warnings: list[tuple[str, str]]
 ) -> tuple[dict[str, Any], str | None]:
     responses = _dict(operation.get("responses"))
     # the first success, else the first redirect (an operation may declare only a 307), else default
@@ -522,10 +532,10 @@ def _answer(
     response = response if isinstance(response, dict) else {}
     answer: dict[str, Any] = {"status": status}
     headers: dict[str, str] = {}
-    for name, header in (response.get("headers") or {}).items():
+    for header_name, header in _dict(response.get("headers")).items():
         header, _ = builder.resolve(header)
-        if isinstance(header, dict) and header.get("required") and name.lower() != "content-type":
-            headers[name] = _header_text(builder.sample(header.get("schema", {"type": "string"})))
+        if isinstance(header, dict) and header.get("required") and header_name.lower() != "content-type":
+            headers[header_name] = _header_text(builder.sample(header.get("schema", {"type": "string"})))
     if headers:
         answer["headers"] = headers
     content = _dict(response.get("content"))
@@ -534,9 +544,13 @@ def _answer(
     media_type, media = next(iter(content.items()))
     media = media if isinstance(media, dict) else {}
     answer["media_type"] = media_type
-    value, problem = example(builder, media, media.get("schema", {}))
+    refused: list[tuple[str, str]] = []
+    value, problem = example(builder, media, media.get("schema", {}), refused)
     if media_type.split(";")[0].strip().lower().endswith("json"):
         answer["body"] = value
+        for where, why in refused[:1]:  # one per operation: a spec's examples tend to share a fault
+            at = join_pointer(pointer, "responses", key, "content", media_type, *where.split("/", 1))
+            warnings.append((at, f"example breaks its schema ({why}); the mock of {name} serves another"))
     else:
         answer["text"] = value if isinstance(value, str) else ""
         problem = None  # text and binary bodies are not checked against a JSON schema
