@@ -8,6 +8,7 @@ from typing import Any
 
 from ..ir import Api
 from ..patterns import python_patterns
+from .union_shapes import distribute
 
 # a model class whose base is another generated model (not BaseModel, RootModel, an enum or a helper)
 SUBCLASS = re.compile(
@@ -33,7 +34,7 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": schemas},
+        "components": {"schemas": distribute(schemas)},
     }
     config = GenerateConfig(
         input_file_type=InputFileType.OpenAPI,
