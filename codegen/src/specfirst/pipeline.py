@@ -150,9 +150,19 @@ def render_files(
         header = server.environment().get_template("header.jinja").render(**header_vars)
         models.submit(api.model_schemas, header.rstrip("\n"))
         files = render_server(api, header_vars, diagnostics)
+        # The schema check ends long before the models on a big spec: an error it finds stops the run
+        # now, not after the models are rendered (it costs no wait otherwise: the models take longer).
+        if pending is not None:
+            check, pending = pending, None
+            check.finish(diagnostics)
+            if diagnostics.errors:
+                raise SpecError(_located(spec, diagnostics))
         files["models.py"] = models.result()
         runtime = runtime_requirement(api, files)
         files["__init__.py"] = render_init(api, header_vars, runtime)
+    except SpecError:
+        models.cancel()
+        raise
     except Exception:
         models.cancel()
         # Parsing went ahead before the schema check ended; if that check explains the failure, say that.
