@@ -9,7 +9,8 @@ from collections.abc import Mapping as _Mapping
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from specfirst_runtime.formats import EmailStr
 from typing_extensions import TypeAliasType
 
 

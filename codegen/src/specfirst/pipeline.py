@@ -22,7 +22,7 @@ from .normalize import is_openapi_30, normalize
 from .parallel import Worker
 from .parse import parse_api
 from .render import server
-from .render.models import render_models_for, warm_up
+from .render.models import render_models_for, warm_up, with_runtime_formats
 from .render.server import render_init, render_server
 from .runtime_requirement import RuntimeRequirement, runtime_requirement
 from .validate import SchemaCheck, validate
@@ -157,7 +157,7 @@ def render_files(
             check.finish(diagnostics)
             if diagnostics.errors:
                 raise SpecError(_located(spec, diagnostics))
-        files["models.py"] = models.result()
+        files["models.py"] = with_runtime_formats(models.result())
         runtime = runtime_requirement(api, files)
         files["__init__.py"] = render_init(api, header_vars, runtime)
     except SpecError:

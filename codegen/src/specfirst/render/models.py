@@ -90,6 +90,24 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
     return source
 
 
+PYDANTIC_IMPORT = re.compile(r"^from pydantic import (?:\(([^)]*)\)|(.+))$", re.MULTILINE)
+
+
+def with_runtime_formats(source: str) -> str:
+    """The server's models take `EmailStr` from the runtime (RFC 5321 syntax, the value as sent),
+    not Pydantic's, which refuses special-use domains (see specfirst_runtime.formats)."""
+    if "EmailStr" not in source:
+        return source
+
+    def replace(match: re.Match[str]) -> str:
+        names = [n.strip() for n in (match.group(1) or match.group(2)).split(",") if n.strip()]
+        kept = [n for n in names if n != "EmailStr"]
+        line = f"from pydantic import {', '.join(kept)}\n" if kept else ""
+        return line + "from specfirst_runtime.formats import EmailStr"
+
+    return PYDANTIC_IMPORT.sub(replace, source, count=1)
+
+
 def warm_up() -> None:
     """Import datamodel-code-generator and run it once on a tiny schema (its lazy setup costs ~0.4 s)."""
     render_models_for({"Warm": {"type": "object", "properties": {"a": {"type": "string"}}}}, "#")

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from pydantic import MISSING, BaseModel, ConfigDict, EmailStr
+from pydantic import MISSING, BaseModel, ConfigDict
+from specfirst_runtime.formats import EmailStr
 
 
 class Owner(BaseModel):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, AwareDatetime, BaseModel, ConfigDict, Field
+from specfirst_runtime.formats import EmailStr
 
 
 class Problem(BaseModel):
