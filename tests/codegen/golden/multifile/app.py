@@ -31,9 +31,8 @@ def contract() -> dict[str, Any]:
 @functools.cache
 def mocks() -> dict[str, Any]:
     """What each operation answers in mock mode, worked out from the contract by the generator."""
-    answers: dict[str, Any] = json.loads(
-        (Path(__file__).parent / "mocks.json").read_text(encoding="utf-8")
-    )
+    path = Path(__file__).parent / "mocks.json"
+    answers: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return answers
 
 
