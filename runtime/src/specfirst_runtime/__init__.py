@@ -2,19 +2,24 @@
 
 from . import formats as _formats  # noqa: F401 (its import sets the format rules)
 from .app import build_app, is_implemented
-from .errors import ApiError, ContractViolation, ErrorShape, problem_body
+from .errors import ApiError, ContractViolation, ErrorMap, ErrorResponse, ErrorShape, problem_body
+from .limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_FILE_BYTES
 from .operation import Body, Content, Endpoint, FilePart, Operation, Params, Reply, UploadedFile
 from .results import EventStream, MaybeAwaitable, Result, ScalarText, ServerSentEvent, StreamBody
 from .security import BasicVerifier, InsufficientScope, Scheme, TokenVerifier, principal
 from .version import RuntimeMismatch, __version__, require
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_FILE_BYTES",
     "ApiError",
     "BasicVerifier",
     "Body",
     "Content",
     "ContractViolation",
     "Endpoint",
+    "ErrorMap",
+    "ErrorResponse",
     "ErrorShape",
     "EventStream",
     "FilePart",
