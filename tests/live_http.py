@@ -118,9 +118,12 @@ def closed_by_server(sock: socket.socket) -> bool:
         return False
 
 
-def chunked(total: int, piece: int = 64 * 1024) -> Iterator[bytes]:
-    """A chunked body of `total` bytes in pieces of `piece`, with its last chunk."""
-    sent = 0
+def chunked(total: int, piece: int = 64 * 1024, first: bytes = b"") -> Iterator[bytes]:
+    """A chunked body of `total` bytes in pieces of `piece` (the first chunk `first`, if given),
+    with its last chunk."""
+    if first:
+        yield f"{len(first):x}\r\n".encode() + first + b"\r\n"
+    sent = len(first)
     block = b"x" * piece
     while sent < total:
         size = min(piece, total - sent)
