@@ -1,10 +1,11 @@
 """Request bodies bounded while they are read: the declared length first, then the bytes as they arrive.
 
-`BoundedReceive` stands between the server's `receive` and everything that reads the body (the JSON
-reader, Starlette's form parser, a handler's own `request.stream()`). The operation sets its limit
-once it knows the caller is authenticated; a `Content-Length` above the limit is refused before any
-byte is read, and a chunked body is refused the moment the count passes the limit. Whether the body
-was read to its end decides whether the answer must close the connection.
+Once the caller is authenticated, an operation with a body checks `Content-Length` against its limit
+(413 before any byte is read), then reads the body counting as it arrives (413 the moment the count
+passes the limit, for chunked bodies too): the JSON and raw readers inline, the form parser through
+`BoundedReceive`. Whoever reads the body to its end marks the scope (`BODY_READ`); an answer to a
+request whose body was left unread says `Connection: close` (see `routing`), so the server closes the
+connection instead of reading the rest.
 """
 
 from __future__ import annotations
@@ -19,49 +20,48 @@ class TooLarge(Exception):
     """413: a body or a file larger than the operation allows."""
 
 
+BODY_READ = "specfirst.body_read"  # scope key, set once the request body has been read to its end
+
+
+def body_headers(scope: Scope) -> tuple[bool, int | None]:
+    """Whether the request carries a body, and its declared length (None: chunked or unreadable)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            try:
+                length = int(value)
+            except ValueError:
+                return True, None
+            return length > 0, length
+        if name == b"transfer-encoding":
+            return True, None
+    return False, None
+
+
+def left_unread(scope: Scope) -> bool:
+    """True when the request has a body that was not read to its end: the answer must close."""
+    return BODY_READ not in scope and body_headers(scope)[0]
+
+
 class BoundedReceive:
-    """An ASGI `receive` that counts the body's bytes and raises `TooLarge` past `limit`."""
+    """An ASGI `receive` that counts the body's bytes and raises `TooLarge` past `limit`.
 
-    __slots__ = ("complete", "declared", "limit", "receive", "received")
+    What a form parser reads through; the JSON and raw readers count inline (`operation._body`).
+    """
 
-    def __init__(self, receive: Receive, declared: int | None) -> None:
+    __slots__ = ("limit", "receive", "received", "scope")
+
+    def __init__(self, receive: Receive, limit: int, scope: Scope) -> None:
         self.receive = receive
-        self.declared = declared  # Content-Length, or None for a chunked body
-        self.limit: int | None = None
-        self.received = 0
-        self.complete = False  # the last body message has been read
-
-    def bound(self, limit: int) -> None:
-        """Set the limit; a declared length above it is refused now, before anything is read."""
         self.limit = limit
-        if self.declared is not None and self.declared > limit:
-            raise TooLarge(f"The body ({self.declared} bytes) is larger than {limit} bytes.")
+        self.received = 0
+        self.scope = scope
 
     async def __call__(self) -> Message:
         message = await self.receive()
         if message["type"] == "http.request":
             self.received += len(message.get("body", b""))
-            if self.limit is not None and self.received > self.limit:
+            if self.received > self.limit:
                 raise TooLarge(f"The body is larger than {self.limit} bytes.")
             if not message.get("more_body", False):
-                self.complete = True
+                self.scope[BODY_READ] = True
         return message
-
-
-def bounded_receive(scope: Scope, receive: Receive) -> BoundedReceive | None:
-    """A `BoundedReceive` for a request that carries a body, or None for one that does not."""
-    declared: int | None = None
-    chunked = False
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                declared = int(value)
-            except ValueError:
-                return BoundedReceive(receive, None)
-        elif name == b"transfer-encoding":
-            chunked = True
-    if chunked:
-        return BoundedReceive(receive, None)
-    if not declared:
-        return None
-    return BoundedReceive(receive, declared)

@@ -25,6 +25,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Scope
 
 from .errors import (
     DEFAULT_SHAPE,
@@ -35,7 +36,13 @@ from .errors import (
     ErrorShape,
     problem_body,
 )
-from .limits import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_FILE_BYTES, BoundedReceive, TooLarge
+from .limits import (
+    BODY_READ,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_FILE_BYTES,
+    BoundedReceive,
+    TooLarge,
+)
 from .results import Result, ServerSentEvent
 from .security import Authenticator, InsufficientScope
 
@@ -229,6 +236,18 @@ def _base_media(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
+def _content_headers(scope: Scope) -> tuple[str, int | None]:
+    """The body's media type (`_base_media`) and its declared length, in one pass over the headers."""
+    media = b""
+    length = None
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            media = media or value
+        elif name == b"content-length" and value.isdigit():  # servers refuse any other value
+            length = int(value)
+    return _base_media(media.decode("latin-1")), length
+
+
 def _media_matches(declared: str, actual: str) -> bool:
     declared = _base_media(declared)  # `application/json; charset=utf-8` accepts application/json bodies
     if declared in ("*/*", actual):
@@ -391,9 +410,6 @@ class Endpoint:
                 state["security_scheme"], state["principal"] = identity
             kwargs = self.parse_params(request, path_values) if self.op.params is not None else {}
             if self.op.body is not None:
-                receive = request.receive
-                if isinstance(receive, BoundedReceive):
-                    receive.bound(self.body_limit)  # a Content-Length too large: 413 before reading
                 value = await self.parse_body(request)
                 if value is not None or not self.op.body.required:
                     kwargs[self.op.body.name] = value
@@ -505,10 +521,13 @@ class Endpoint:
     async def parse_body(self, request: Request) -> Any:
         body = self.op.body
         assert body is not None
-        media = _base_media(request.headers.get("content-type"))
+        media, declared = _content_headers(request.scope)
+        if declared is not None and declared > self.body_limit:  # 413 before any of it is read
+            raise TooLarge(f"The body ({declared} bytes) is larger than {self.body_limit} bytes.")
         content = self._by_media.get(media) if media else None
         # a form is parsed as it streams in (files spooled); every other body is read whole, bounded
-        raw = b"" if content is not None and content.kind in ("form", "multipart") else await _body(request)
+        is_form = content is not None and content.kind in ("form", "multipart")
+        raw = b"" if is_form else await _body(request, self.body_limit)
         if not raw and not media:
             if body.required:
                 raise RequestInvalid(
@@ -546,7 +565,12 @@ class Endpoint:
             if content.kind in ("form", "multipart"):
                 data: dict[str, Any] = {}
                 parts = {part.name: part for part in content.files}
-                async with _parsed_form(request) as form:
+                source = request  # read already (a wildcard media type matched): parsed from its bytes
+                if is_form:  # parsed as it streams in, counted against the limit
+                    source = Request(
+                        request.scope, BoundedReceive(request.receive, self.body_limit, request.scope)
+                    )
+                async with _parsed_form(source) as form:
                     for key in form:
                         values = form.getlist(key)
                         converted = [
@@ -722,8 +746,9 @@ async def _parsed_form(request: Request) -> AsyncIterator[FormData]:
         await form.close()
 
 
-async def _body(request: Request) -> bytes:
-    """The whole request body: `await request.body()`, reading the ASGI messages directly.
+async def _body(request: Request, limit: int) -> bytes:
+    """The whole request body: `await request.body()`, reading the ASGI messages directly, and
+    refused (TooLarge) the moment it passes `limit`.
 
     Kept on the request as Starlette keeps it, so a form parser or a dependency reading it later
     gets the same bytes.
@@ -733,6 +758,7 @@ async def _body(request: Request) -> bytes:
         return cached
     chunks: list[bytes] = []
     receive = request.receive
+    size = 0
     while True:
         message = await receive()
         kind = message["type"]
@@ -742,10 +768,14 @@ async def _body(request: Request) -> bytes:
         if kind != "http.request":
             continue
         chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"The body is larger than {limit} bytes.")
         if not message.get("more_body", False):
             body = b"".join(chunks) + chunk if chunks else chunk
             break
         chunks.append(chunk)
+    request.scope[BODY_READ] = True
     request._stream_consumed = True
     request._body = body
     return body

@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .errors import DEFAULT_SHAPE, problem_body
-from .limits import bounded_receive
+from .limits import left_unread
 
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
 logger = logging.getLogger("contract")
@@ -74,8 +74,7 @@ class PathRoute(BaseRoute):
         return Match.FULL, {"contract_route": self, "contract_path_values": values}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        bounded = bounded_receive(scope, receive)
-        request = Request(scope, bounded or receive, send)
+        request = Request(scope, receive, send)
         handler = self.handlers.get(scope["method"])
         try:
             if handler is None:
@@ -87,8 +86,8 @@ class PathRoute(BaseRoute):
                 "%s %s: the client disconnected before its body was read", scope["method"], self.path
             )
             return
-        if bounded is not None and not bounded.complete:
-            response.headers["connection"] = "close"  # the rest of the body is left unread
+        if left_unread(scope):
+            response.headers["connection"] = "close"  # so the server does not read the rest
         await response(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
@@ -111,9 +110,9 @@ class ContractDispatch:
     and the log line is written while their context (a request id) is set. A client that goes away
     while its body is read is a debug line, not an error.
 
-    A request body is read through a `BoundedReceive` (see `limits`): when the answer leaves part of
-    it unread (a 401, a 413, a handler that never looked), it says `Connection: close`, so the server
-    closes the connection instead of reading the rest.
+    When the answer leaves part of the request body unread (a 401, a 413, an operation that takes no
+    body), it says `Connection: close`, so the server closes the connection instead of reading the
+    rest (see `limits`).
 
     Everything else (the docs, routes added to the app by hand, unknown paths) goes on to `app`:
     FastAPI's exception middleware and router, unchanged. So does every request while FastAPI's own
@@ -149,8 +148,7 @@ class ContractDispatch:
             else:
                 await self.app(scope, receive, send)
                 return
-        bounded = bounded_receive(scope, receive)
-        request = Request(scope, bounded or receive, send)
+        request = Request(scope, receive, send)
         handler = route.handlers.get(scope["method"])
         try:
             if handler is None:
@@ -162,8 +160,8 @@ class ContractDispatch:
             return
         except Exception as exc:
             response = await self.handled(request, exc)
-        if bounded is not None and not bounded.complete:
-            response.headers["connection"] = "close"  # the rest of the body is left unread
+        if left_unread(scope):
+            response.headers["connection"] = "close"  # so the server does not read the rest
         await response(scope, receive, send)
 
     async def handled(self, request: Request, exc: Exception) -> Response:
