@@ -8,7 +8,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check fmt lint test golden run serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-sdk mock-test optic-compare lock clean
+.PHONY: install generate check fmt lint test golden run serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-limits bench-sdk mock-test optic-compare lock clean
 
 install: .venv/.installed
 
@@ -86,6 +86,9 @@ bench-runtime: install  ## req/s and p99 of the generated app vs FastAPI, Litest
 
 bench-asgi: install  ## seconds, not minutes: CPU us per request of the apps' ASGI layer, in process, no network
 	$(PY) bench/runtime/asgi.py $(ARGS)
+
+bench-limits: install  ## peak RSS growth of the example service sent 200 MB bodies, with and without a token
+	$(PY) bench/body_limits.py $(ARGS)
 
 bench-sdk: install  ## the Python SDK's per-request time against raw httpx2 on the running example service
 	$(PY) bench/sdk.py $(ARGS)

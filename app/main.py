@@ -47,6 +47,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
         exports=Exports,
         events=Events,
         security=Security(oauth2=tokens.verify, bearer=tokens.verify, api_key=api_key_verifier(settings)),
+        max_file_bytes=settings.max_upload_bytes,  # an image past MAX_UPLOAD_BYTES (or its maxLength): 413
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -83,7 +83,7 @@ class RequestBody:
     contents: tuple[BodyContent, ...]
     description: str
     py_name: str = "body"
-    max_bytes: int | None = None
+    max_bytes: int | None = None  # `x-max-body-bytes`: this operation's body limit, over create_app's
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,20 @@ from .schemas import ModelSet, Side, TypeRenderer
 from .validate import deref, iter_operations
 
 DEFAULT_TAG = "default"
-ERROR_STATUSES_PRODUCED = (400, 401, 403, 404, 405, 406, 413, 415, 422, 500, 501)
+ERROR_STATUSES_PRODUCED = (400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 500, 501, 503)
 # create_app's keyword arguments are the tags' names: they must not shadow what app.py uses
 RESERVED_TAG_NAMES = frozenset(
     {
         "contract",
         "create_app",
+        "error_map",
         "errors",
         "fastapi_kwargs",
         "functools",
         "handlers",
         "json",
+        "max_body_bytes",
+        "max_file_bytes",
         "mock",
         "models",
         "responses",
@@ -303,11 +306,13 @@ class _Parser:
                     files = self._file_fields(schema, (media or {}).get("encoding") or {})
             contents.append(ir.BodyContent(media_type, kind, type_, hint, files))
         py_name = "body" if "body" not in taken else "request_body"
+        limit = body.get("x-max-body-bytes")  # the operation's own body limit (an int, else ignored)
         return ir.RequestBody(
             required=bool(body.get("required", False)),
             contents=tuple(contents),
             description=str(body.get("description", "")),
             py_name=py_name,
+            max_bytes=limit if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0 else None,
         )
 
     def _file_fields(self, schema: dict[str, Any], encoding: dict[str, Any]) -> tuple[ir.FilePart, ...]:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
@@ -23,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .errors import DEFAULT_SHAPE, ErrorShape
+from .errors import DEFAULT_SHAPE, ErrorMap, ErrorShape
+from .limits import DEFAULT_MAX_BODY_BYTES
 from .mock import mock_response
 from .operation import Endpoint, Operation, problem_response
-from .routing import ContractDispatch, PathRoute, specificity
+from .routing import ContractDispatch, PathRoute, internal_error, specificity
 from .security import Authenticator, Scheme
 
 logger = logging.getLogger("contract")
@@ -53,12 +53,22 @@ def build_app(
     fastapi_kwargs: Mapping[str, Any],
     mock: bool = False,
     mock_answers: Callable[[], Mapping[str, Any]] | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_file_bytes: int | None = None,
+    error_map: ErrorMap | None = None,
 ) -> FastAPI:
     """A FastAPI app serving `tags` (name, interface, operations) with `implementations` by tag name.
 
     With `mock`, an operation without an implementation answers with its contract's example (or a
     value built from its schema: `mock_answers`, worked out by the generator) instead of 501; requests
     are still validated, security is not.
+
+    Request bodies are bounded while they are read (413 past the limit, see `limits`):
+    `max_body_bytes` is every operation's limit unless its request body sets `x-max-body-bytes`
+    in the contract; a multipart body may be larger by its file parts' limits. A file part's
+    limit is its schema's `maxLength`, lowered to `max_file_bytes` when that is given and
+    smaller; a part without `maxLength` gets `max_file_bytes`, else 10 MiB. `error_map` maps
+    exception types a handler may raise to the `ErrorResponse` answered instead of a 500.
     """
     # FastAPI refuses an empty title; the contract may have one (it is served as written anyway)
     # the title lands in the docs pages' HTML: escaped there (the contract itself is served unchanged)
@@ -82,7 +92,15 @@ def build_app(
                 implemented = _Mock(op.handler, mock_response(answers.get(name), name))
                 auth = None
             shapes = {shape.status: shape for shape in op.shapes}
-            endpoint = Endpoint(op, implemented, auth, shapes)
+            endpoint = Endpoint(
+                op,
+                implemented,
+                auth,
+                shapes,
+                max_body_bytes=max_body_bytes,
+                max_file_bytes=max_file_bytes,
+                error_map=error_map,
+            )
             routes.setdefault(op.path, {})[op.method] = endpoint
             if 404 in shapes and default_404 is DEFAULT_SHAPE:
                 default_404 = shapes[404]
@@ -113,7 +131,7 @@ class ContractApp(FastAPI):
     _contract_telemetry_on: bool | None = None
 
     def build_middleware_stack(self) -> ASGIApp:
-        handlers = {k: h for k, h in self.exception_handlers.items() if k not in (500, Exception)}
+        handlers = dict(self.exception_handlers)  # the 500 / Exception handler too: see ContractDispatch
         dispatch = Middleware(ContractDispatch, routes=self.contract_routes, handlers=handlers)
         self.user_middleware.append(dispatch)
         try:
@@ -169,17 +187,8 @@ def _install_error_handlers(app: FastAPI, not_found: ErrorShape) -> None:
         return problem_response(DEFAULT_SHAPE, exc.status_code, "Error", str(exc.detail), headers=headers)
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        logger.exception("unhandled error", exc_info=exc)
-        return JSONResponse(
-            {
-                "type": "about:blank",
-                "title": "Internal Server Error",
-                "status": 500,
-                "detail": "The server failed to answer.",
-            },
-            status_code=500,
-            media_type="application/problem+json",
-        )
+        logger.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+        return internal_error()
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, server_error)

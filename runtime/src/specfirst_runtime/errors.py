@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, ClassVar
 
 
@@ -33,6 +34,35 @@ class ApiError(Exception):
 
 class ContractViolation(Exception):
     """The handler did something its contract does not allow (an undeclared status or result type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorResponse:
+    """The answer to an exception type named in `create_app(error_map=...)`.
+
+    A handler (or one of its dependencies) that raises an exception of a mapped type gets this
+    status and headers, with a problem body in the shape the operation declares for the status
+    (problem+json if it declares none). So a service answers `503` with `Retry-After` while its
+    database is down instead of a 500::
+
+        create_app(..., error_map={OperationalError: ErrorResponse(503, headers={"Retry-After": "5"})})
+
+    A value of the map may also be a function of the exception returning an `ErrorResponse`.
+    """
+
+    status: int
+    title: str = ""  # default: the status's reason phrase
+    detail: str = ""  # default: the title
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def problem_title(self) -> str:
+        try:
+            return self.title or HTTPStatus(self.status).phrase
+        except ValueError:
+            return "Error"
+
+
+ErrorMap = Mapping[type[BaseException], ErrorResponse | Callable[[BaseException], ErrorResponse]]
 
 
 @dataclass(frozen=True, slots=True)

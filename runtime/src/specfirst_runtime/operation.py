@@ -25,8 +25,24 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Scope
 
-from .errors import DEFAULT_SHAPE, ApiError, ContractViolation, ErrorShape, problem_body
+from .errors import (
+    DEFAULT_SHAPE,
+    ApiError,
+    ContractViolation,
+    ErrorMap,
+    ErrorResponse,
+    ErrorShape,
+    problem_body,
+)
+from .limits import (
+    BODY_READ,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_FILE_BYTES,
+    BoundedReceive,
+    TooLarge,
+)
 from .results import Result, ServerSentEvent
 from .security import Authenticator, InsufficientScope
 
@@ -105,7 +121,7 @@ class Operation:
     security: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
     shapes: tuple[ErrorShape, ...] = ()
     validation: ErrorShape | None = None
-    max_body_bytes: int | None = None
+    max_body_bytes: int | None = None  # the contract's `x-max-body-bytes`; None: create_app's default
     adapters: dict[Any, TypeAdapter[Any]] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -142,10 +158,6 @@ class RequestInvalid(Exception):
 
 class Unsupported(Exception):
     """415: a body whose media type the operation does not accept."""
-
-
-class TooLarge(Exception):
-    """413: a file larger than the contract allows."""
 
 
 def _adapter(cache: dict[Any, TypeAdapter[Any]], tp: Any) -> TypeAdapter[Any]:
@@ -224,6 +236,18 @@ def _base_media(value: str | None) -> str:
     return (value or "").split(";", 1)[0].strip().lower()
 
 
+def _content_headers(scope: Scope) -> tuple[str, int | None]:
+    """The body's media type (`_base_media`) and its declared length, in one pass over the headers."""
+    media = b""
+    length = None
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            media = media or value
+        elif name == b"content-length" and value.isdigit():  # servers refuse any other value
+            length = int(value)
+    return _base_media(media.decode("latin-1")), length
+
+
 def _media_matches(declared: str, actual: str) -> bool:
     declared = _base_media(declared)  # `application/json; charset=utf-8` accepts application/json bodies
     if declared in ("*/*", actual):
@@ -242,11 +266,18 @@ class Endpoint:
         implementation: Any,
         authenticator: Authenticator | None,
         error_shapes: dict[int, ErrorShape],
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_file_bytes: int | None = None,
+        error_map: ErrorMap | None = None,
     ) -> None:
         self.op = operation
         self.impl = implementation
         self.auth = authenticator
         self.shapes = error_shapes
+        self.error_map = dict(error_map or {})
+        self.max_file_bytes = max_file_bytes
+        self.body_limit = self._body_limit(max_body_bytes)
         self.adapters = operation.adapters
         self.success = next((r for r in operation.replies if str(r.status).startswith("2")), None)
         self.by_result = {r.result: r for r in operation.replies if r.result is not None}
@@ -288,6 +319,27 @@ class Endpoint:
                 item = _list_item_model(content.type)
                 if item is not None:
                     self._list_of[content.type] = item
+
+    def file_limit(self, part: FilePart | None) -> int:
+        """A file part's limit: its maxLength, lowered to `max_file_bytes` if that is smaller."""
+        declared = part.max_bytes if part is not None else None
+        if declared is None:
+            return self.max_file_bytes if self.max_file_bytes is not None else DEFAULT_MAX_FILE_BYTES
+        return declared if self.max_file_bytes is None else min(declared, self.max_file_bytes)
+
+    def _body_limit(self, default: int) -> int:
+        """The whole body's limit: the contract's `x-max-body-bytes`, else `default`, plus room for
+        each declared file part of a multipart body (so a file at its limit still fits)."""
+        if self.op.max_body_bytes is not None:
+            return self.op.max_body_bytes
+        files = max(
+            (
+                sum(self.file_limit(part) for part in content.files)
+                for content in (self.op.body.contents if self.op.body else ())
+            ),
+            default=0,
+        )
+        return default + files
 
     def _all_contents(self) -> list[Content]:
         contents = [r.content for r in self.op.replies if r.content is not None]
@@ -393,14 +445,29 @@ class Endpoint:
         except Unsupported as exc:
             return self.problem(415, "Unsupported Media Type", str(exc))
         except TooLarge as exc:
-            if 413 in self.shapes or self.op.validation is None:
-                return self.problem(413, "Content Too Large", str(exc))
-            return self.invalid(
-                RequestInvalid([{"location": ["body"], "message": str(exc), "type": "too_large"}])
-            )
+            return self.problem(413, "Content Too Large", str(exc))
         except ContractViolation as exc:
             logger.error("contract violation in %s: %s", self.op.operation_id, exc)
             return self.problem(500, "Internal Server Error", "The server broke its contract.")
+        except ClientDisconnect:
+            raise
+        except Exception as exc:
+            mapped = self._mapped(exc)
+            if mapped is None:
+                raise
+            logger.warning("%s in %s answered %s", type(exc).__name__, self.op.operation_id, mapped.status)
+            title = mapped.problem_title()
+            return self.problem(mapped.status, title, mapped.detail or title, headers=dict(mapped.headers))
+
+    def _mapped(self, exc: Exception) -> ErrorResponse | None:
+        """What `create_app(error_map=...)` answers to `exc`, by its class or its nearest base."""
+        if not self.error_map:
+            return None
+        for cls in type(exc).__mro__:
+            found = self.error_map.get(cls)
+            if found is not None:
+                return found if isinstance(found, ErrorResponse) else found(exc)
+        return None
 
     def parse_params(self, request: Request, path_values: dict[str, str]) -> dict[str, Any]:
         spec = self.op.params
@@ -454,8 +521,13 @@ class Endpoint:
     async def parse_body(self, request: Request) -> Any:
         body = self.op.body
         assert body is not None
-        raw = await _body(request)
-        media = _base_media(request.headers.get("content-type"))
+        media, declared = _content_headers(request.scope)
+        if declared is not None and declared > self.body_limit:  # 413 before any of it is read
+            raise TooLarge(f"The body ({declared} bytes) is larger than {self.body_limit} bytes.")
+        content = self._by_media.get(media) if media else None
+        # a form is parsed as it streams in (files spooled); every other body is read whole, bounded
+        is_form = content is not None and content.kind in ("form", "multipart")
+        raw = b"" if is_form else await _body(request, self.body_limit)
         if not raw and not media:
             if body.required:
                 raise RequestInvalid(
@@ -468,9 +540,7 @@ class Endpoint:
                     ]
                 )
             return None
-        content = self._by_media.get(media) or next(
-            (c for c in body.contents if _media_matches(c.media_type, media)), None
-        )
+        content = content or next((c for c in body.contents if _media_matches(c.media_type, media)), None)
         if content is None:
             accepted = ", ".join(c.media_type for c in body.contents)
             raise Unsupported(f"Content-Type {media or '(none)'!r} is not accepted here; send {accepted}.")
@@ -495,11 +565,18 @@ class Endpoint:
             if content.kind in ("form", "multipart"):
                 data: dict[str, Any] = {}
                 parts = {part.name: part for part in content.files}
-                async with _parsed_form(request) as form:
+                source = request  # read already (a wildcard media type matched): parsed from its bytes
+                if is_form:  # parsed as it streams in, counted against the limit
+                    source = Request(
+                        request.scope, BoundedReceive(request.receive, self.body_limit, request.scope)
+                    )
+                async with _parsed_form(source) as form:
                     for key in form:
                         values = form.getlist(key)
                         converted = [
-                            await _read_file(v, parts.get(key)) if isinstance(v, UploadFile) else v
+                            await _read_file(v, parts.get(key), self.file_limit(parts.get(key)))
+                            if isinstance(v, UploadFile)
+                            else v
                             for v in values
                         ]
                         many = len(converted) > 1 or key in self._form_arrays.get(content.media_type, ())
@@ -669,8 +746,9 @@ async def _parsed_form(request: Request) -> AsyncIterator[FormData]:
         await form.close()
 
 
-async def _body(request: Request) -> bytes:
-    """The whole request body: `await request.body()`, reading the ASGI messages directly.
+async def _body(request: Request, limit: int) -> bytes:
+    """The whole request body: `await request.body()`, reading the ASGI messages directly, and
+    refused (TooLarge) the moment it passes `limit`.
 
     Kept on the request as Starlette keeps it, so a form parser or a dependency reading it later
     gets the same bytes.
@@ -680,6 +758,7 @@ async def _body(request: Request) -> bytes:
         return cached
     chunks: list[bytes] = []
     receive = request.receive
+    size = 0
     while True:
         message = await receive()
         kind = message["type"]
@@ -689,10 +768,14 @@ async def _body(request: Request) -> bytes:
         if kind != "http.request":
             continue
         chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"The body is larger than {limit} bytes.")
         if not message.get("more_body", False):
             body = b"".join(chunks) + chunk if chunks else chunk
             break
         chunks.append(chunk)
+    request.scope[BODY_READ] = True
     request._stream_consumed = True
     request._body = body
     return body
@@ -730,17 +813,23 @@ def _integral_floats_to_ints(value: Any) -> Any:
     return value
 
 
-async def _read_file(upload: UploadFile, part: FilePart | None) -> bytes:
-    """The file's bytes, refused (415, 413) if its type or size breaks the contract's limits."""
+async def _read_file(upload: UploadFile, part: FilePart | None, limit: int) -> bytes:
+    """The file's bytes, refused (415, 413) if its type or size breaks the contract's limits.
+
+    The form parser has spooled the part to a temporary file (on disk past 1 MiB), within the
+    whole body's limit; only a part within its own limit is read into memory.
+    """
     if part is not None and part.media_types:
         actual = _base_media(upload.content_type)
         if not any(_media_matches(declared, actual) for declared in part.media_types):
             accepted = ", ".join(part.media_types)
             raise Unsupported(f"{part.name}: {actual or 'no type'} is not accepted here; send {accepted}.")
-    limit = part.max_bytes if part is not None else None
-    data = await upload.read(limit + 1 if limit is not None else -1)
-    if limit is not None and len(data) > limit:
-        raise TooLarge(f"{part.name if part else 'file'}: larger than {limit} bytes.")
+    name = part.name if part is not None else (upload.filename or "file")
+    if upload.size is not None and upload.size > limit:
+        raise TooLarge(f"{name}: larger than {limit} bytes.")
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{name}: larger than {limit} bytes.")
     uploaded = UploadedFile(data)
     uploaded.filename = upload.filename
     uploaded.content_type = _base_media(upload.content_type) or None

@@ -9,6 +9,7 @@ compiled to regexes directly, so wire names that are not identifiers (`{item-id}
 from __future__ import annotations
 
 import inspect
+import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -16,12 +17,16 @@ from typing import Any
 from starlette._utils import get_route_path
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .errors import DEFAULT_SHAPE, problem_body
+from .limits import left_unread
+
 Handler = Callable[[Request, dict[str, str]], Awaitable[Response]]
+logger = logging.getLogger("contract")
 TEMPLATE = re.compile(r"\{([^{}]+)\}")
 
 
@@ -71,10 +76,18 @@ class PathRoute(BaseRoute):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive, send)
         handler = self.handlers.get(scope["method"])
-        if handler is None:
-            response = self.not_allowed(self.allow)
-        else:
-            response = await handler(request, scope["contract_path_values"])
+        try:
+            if handler is None:
+                response = self.not_allowed(self.allow)
+            else:
+                response = await handler(request, scope["contract_path_values"])
+        except ClientDisconnect:
+            logger.debug(
+                "%s %s: the client disconnected before its body was read", scope["method"], self.path
+            )
+            return
+        if left_unread(scope):
+            response.headers["connection"] = "close"  # so the server does not read the rest
         await response(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> Any:
@@ -92,9 +105,18 @@ class ContractDispatch:
     A contract path is found by one dict lookup (literal paths) or by the templated paths' regexes in
     specificity order, and answered by its endpoint; what a handler or one of its dependencies raises
     goes to the app's exception handlers (a `HTTPException`, say), as FastAPI's exception middleware
-    would send it. Everything else (the docs, routes added to the app by hand, unknown paths) goes on
-    to `app`: FastAPI's exception middleware and router, unchanged. So does every request while
-    FastAPI's own telemetry is on, so that its spans name their route.
+    would send it. That includes the handler for `Exception` (or 500): an unhandled error is answered
+    here, inside the user's middleware, so its 500 still carries their headers (request id, CORS),
+    and the log line is written while their context (a request id) is set. A client that goes away
+    while its body is read is a debug line, not an error.
+
+    When the answer leaves part of the request body unread (a 401, a 413, an operation that takes no
+    body), it says `Connection: close`, so the server closes the connection instead of reading the
+    rest (see `limits`).
+
+    Everything else (the docs, routes added to the app by hand, unknown paths) goes on to `app`:
+    FastAPI's exception middleware and router, unchanged. So does every request while FastAPI's own
+    telemetry is on, so that its spans name their route.
     """
 
     def __init__(
@@ -133,23 +155,39 @@ class ContractDispatch:
                 response = route.not_allowed(route.allow)
             else:
                 response = await handler(request, values)
+        except ClientDisconnect:
+            logger.debug("%s %s: the client disconnected before its body was read", scope["method"], path)
+            return
         except Exception as exc:
             response = await self.handled(request, exc)
+        if left_unread(scope):
+            response.headers["connection"] = "close"  # so the server does not read the rest
         await response(scope, receive, send)
 
     async def handled(self, request: Request, exc: Exception) -> Response:
-        """The app's exception handler's answer to `exc`, or `exc` raised again if it has none."""
+        """The app's exception handler's answer to `exc`; a problem+json 500 if it has none."""
         handler = self.status_handlers.get(exc.status_code) if isinstance(exc, HTTPException) else None
         if handler is None:
             handler = next(
                 (self.exception_handlers[c] for c in type(exc).__mro__ if c in self.exception_handlers),
                 None,
             )
+        if handler is None and not isinstance(exc, HTTPException):
+            handler = self.status_handlers.get(500)
         if handler is None:
-            raise exc
+            logger.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+            return internal_error()
         if inspect.iscoroutinefunction(handler):
             response = await handler(request, exc)
         else:
             response = await run_in_threadpool(handler, request, exc)
         assert isinstance(response, Response)
         return response
+
+
+def internal_error() -> Response:
+    """The 500 of an unhandled error: a problem, nothing about the error itself."""
+    import pydantic_core
+
+    body = problem_body(DEFAULT_SHAPE, 500, "Internal Server Error", "The server failed to answer.")
+    return Response(pydantic_core.to_json(body), status_code=500, media_type="application/problem+json")
