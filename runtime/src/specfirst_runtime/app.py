@@ -69,10 +69,15 @@ def build_app(
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}
     default_404 = DEFAULT_SHAPE
+    missing: list[str] = []
     for tag, interface, operations in tags:
         impl = implementations.get(tag)
         for op in operations:
             implemented = impl if is_implemented(impl, interface, op.handler) else None
+            if implemented is None and not mock:
+                missing.append(
+                    f"{op.operation_id} ({op.method.upper()} {op.path}: {interface.__name__}.{op.handler})"
+                )
             auth = Authenticator(op.security, scheme_map, dict(verifiers)) if op.security else None
             if implemented is None and mock:
                 implemented = _Mock(op.handler, mock_response(contract(), op.method, op.path))
@@ -88,6 +93,8 @@ def build_app(
     # the router has them too, first, for what reaches it: slash redirects, telemetry, `app.routes`
     app.router.routes[0:0] = app.contract_routes
     _install_error_handlers(app, default_404)
+    if missing:
+        logger.info("%d operation(s) answer 501 until implemented: %s", len(missing), "; ".join(missing))
     return app
 
 
