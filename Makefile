@@ -34,6 +34,7 @@ fmt: install  ## ruff's fixes and formatting on the hand-written code
 lint: install
 	.venv/bin/ruff check codegen runtime $(OUT) app tests bench
 	.venv/bin/ruff format --check codegen runtime app tests bench  # generated/ is formatted by the generator
+	$(CLI) check-impl $(OUT) app  # names the handler method that is missing or drifted, with its operation
 	.venv/bin/mypy codegen/src runtime/src $(OUT) app tests bench
 
 test: lint check diff

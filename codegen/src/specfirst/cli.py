@@ -1,4 +1,4 @@
-"""Command line: `specfirst generate|check|dev|sdk|mock|diff|init` (also `python -m specfirst`).
+"""Command line: `specfirst generate|check|check-impl|dev|sdk|mock|diff|init` (also `python -m specfirst`).
 
 Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage, 3 a bug in specfirst itself.
 """
@@ -109,6 +109,18 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     dev.add_argument("--lenient", action="store_true", help="as for generate")
     dev.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    impl = commands.add_parser(
+        "check-impl",
+        help="exit 1 naming each handler method that is missing or drifted from the generated interfaces",
+        description=(
+            "Import PACKAGE (generated) and every module of APP, find the classes implementing a generated "
+            "handler interface, and list each method that is missing or whose parameters or return type "
+            "differ from the contract's, as FILE:LINE with the operation. `make lint` runs it before mypy."
+        ),
+        epilog="Example: specfirst check-impl generated app",
+    )
+    impl.add_argument("package", metavar="PACKAGE", help="the generated package, importable by this name")
+    impl.add_argument("app", metavar="APP", help="the package holding your implementations")
     init = commands.add_parser(
         "init",
         help="start a new project in DIR: contract, generated package, handler stubs, tests, Makefile",
@@ -258,6 +270,23 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_impl(args: argparse.Namespace) -> int:
+    from .check_impl import check_implementations
+
+    try:
+        problems, checked = check_implementations(args.package, args.app)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    if problems:
+        print(f"{args.app}: {len(problems)} difference(s) from {args.package}'s interfaces", file=sys.stderr)
+        return EXIT_DRIFT
+    print(f"{args.app}: {checked} implementation(s) match {args.package}'s interfaces", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _init(args)
@@ -278,6 +307,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.command == "sdk":
         return _write_sdk(args)
+    if args.command == "check-impl":
+        return _check_impl(args)
     if args.command == "dev":
         from .dev import serve
 
