@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .docs import serve_offline_redoc
 from .errors import DEFAULT_SHAPE, ErrorShape
 from .mock import mock_response
 from .operation import Endpoint, Operation, problem_response
@@ -66,6 +67,7 @@ def build_app(
     app.__class__ = ContractApp
     assert isinstance(app, ContractApp)
     app.openapi = contract  # type: ignore[method-assign]
+    serve_offline_redoc(app)
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}
     default_404 = DEFAULT_SHAPE
