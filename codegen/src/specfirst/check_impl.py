@@ -61,25 +61,26 @@ def check_implementations(package: str, app: str) -> tuple[list[Problem], int]:
 
 
 def _declared(package: str) -> list[Declared]:
+    """Every method of every generated interface, with its operation (a tag's router module lists its
+    operations by method name; the interface is the one declaring exactly those methods)."""
     handlers = importlib.import_module(f"{package}.handlers")
     routers = importlib.import_module(f"{package}.routers")
-    by_handler: dict[str, str] = {}
-    for name in getattr(routers, "__all__", ()):
-        for op in importlib.import_module(f"{package}.routers.{name}").OPERATIONS:
-            by_handler[f"{name}.{op.handler}"] = f"{op.operation_id}, {op.method.upper()} {op.path}"
+    interfaces = [
+        value
+        for value in vars(handlers).values()
+        if inspect.isclass(value) and value.__module__ == handlers.__name__ and _own_methods(value)
+    ]
     found = []
-    for interface in vars(handlers).values():
-        if not (inspect.isclass(interface) and interface.__module__ == handlers.__name__):
-            continue
-        tag = next((key.split(".")[0] for key in by_handler if _owns(interface, key)), None)
-        for method in _own_methods(interface):
-            operation = by_handler.get(f"{tag}.{method}", "") if tag else ""
-            found.append(Declared(interface, method, operation))
+    for name in getattr(routers, "__all__", ()):
+        router = importlib.import_module(f"{package}.routers.{name}")
+        operations = {op.handler: op for op in router.OPERATIONS}
+        for interface in interfaces:
+            if set(_own_methods(interface)) == set(operations):
+                for method, op in operations.items():
+                    about = f"{op.operation_id}, {op.method.upper()} {op.path}"
+                    found.append(Declared(interface, method, about))
+                break
     return found
-
-
-def _owns(interface: type, key: str) -> bool:
-    return key.split(".", 1)[1] in _own_methods(interface)
 
 
 def _own_methods(interface: type) -> list[str]:
