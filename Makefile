@@ -8,7 +8,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check fmt lint test golden run serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-limits bench-sdk mock-test optic-compare lock clean
+.PHONY: install generate check fmt lint test golden run dev serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-limits bench-sdk mock-test optic-compare lock clean
 
 install: .venv/.installed
 
@@ -34,6 +34,7 @@ fmt: install  ## ruff's fixes and formatting on the hand-written code
 lint: install
 	.venv/bin/ruff check codegen runtime $(OUT) app tests bench
 	.venv/bin/ruff format --check codegen runtime app tests bench  # generated/ is formatted by the generator
+	$(CLI) check-impl $(OUT) app  # names the handler method that is missing or drifted, with its operation
 	.venv/bin/mypy codegen/src runtime/src $(OUT) app tests bench
 
 test: lint check diff
@@ -55,6 +56,9 @@ golden: install  ## rewrite the golden files from the current generator (review 
 
 run: generate
 	$(PY) -m app --port $(PORT)
+
+dev: install  ## serve with reload: a spec edit regenerates (errors leave the last good app serving), code reloads
+	$(CLI) dev $(SPEC) --out $(OUT) --app app.main:build_app --factory --watch app --port $(PORT)
 
 serve: generate
 	.venv/bin/gunicorn "app.main:build_app()" --worker-class uvicorn_worker.UvicornWorker --workers 2 \

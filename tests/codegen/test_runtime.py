@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any
 
@@ -237,6 +238,24 @@ def test_missing_operations_answer_501(users: Any) -> None:
     response = client.delete("/users/1")
     assert response.status_code == 501
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_the_operations_answering_501_are_logged_at_start_up(
+    users: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Partial(users.handlers.DefaultHandlers):  # type: ignore[misc]
+        def list_users(self) -> Any:
+            return {"items": [], "total": 0}
+
+    with caplog.at_level(logging.INFO, logger="contract"):
+        users.create_app(default=Partial)
+        users.create_app(default=Partial, mock=True)  # a mock answers them all: nothing to list
+    (record,) = [r for r in caplog.records if "501" in r.getMessage()]
+    message = record.getMessage()
+    assert message == (
+        "2 operation(s) answer 501 until implemented: createUser (POST /users: DefaultHandlers.create_user); "
+        "deleteUser (DELETE /users/{userId}: DefaultHandlers.delete_user)"
+    )
 
 
 # -- security ------------------------------------------------------------------------------------

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 from specfirst.cli import main
+from specfirst.diagnostics import readable_pointer
 from tests.conftest import FEATURE_SPECS
 
 SPECS = FEATURE_SPECS / "broken-schemas"
-LOCATED = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<where>\d+:\d+: /.*)$")
+LOCATED = re.compile(
+    r"^(?P<file>[^:]+\.yaml):(?P<where>\d+:\d+: (?P<pointer>/[^:]*): .*?)(?: \[(?P<readable>.*)\])?$"
+)
 TYPES_31 = "(one of array, boolean, integer, null, number, object, string)"
 TYPES_30 = "(one of array, boolean, integer, number, object, string)"
 PET = "/components/schemas/Pet/properties"
@@ -20,7 +23,7 @@ BODY = "/paths/~1pets/get/responses/200/content/application~1json/schema"
 EXPECTED_31 = [
     f"19:17: {BODY}/maxItems: 'many' is not of type 'integer'",
     "25:31: /components/parameters/Limit/schema/maximum: '9' is not of type 'number'",
-    f"30:16: {PET}/name/type: 'strin' is not a valid type {TYPES_31}",
+    f"30:16: {PET}/name/type: 'strin' is not a valid type {TYPES_31}; did you mean 'string'?",
     f"31:15: {PET}/tag/minLength: -1 is less than the minimum of 0",
     f"32:30: {PET}/age/minimum: '3' is not of type 'number'",
     f"36:27: {PET}/owner/properties/email/type: ['string', 'text'] is not a valid type {TYPES_31}",
@@ -32,14 +35,15 @@ EXPECTED_31 = [
 EXPECTED_30 = [
     "8:60: /paths/~1pets/get/parameters/0/schema/maximum: '9' is not of type 'number'",
     f"18:17: {BODY}/maxItems: 'many' is not of type 'integer'",
-    f"24:16: {PET}/name/type: 'strin' is not a valid type {TYPES_30}",
+    f"24:16: {PET}/name/type: 'strin' is not a valid type {TYPES_30}; did you mean 'string'?",
     f"25:15: {PET}/tag/minLength: -1 is less than the minimum of 0",
     f"26:30: {PET}/age/minimum: '3' is not of type 'number'",
     f"30:21: {PET}/owner/properties/email/type: None is not a valid type {TYPES_30}",
     f"31:18: {PET}/owner/properties/id/$ref: 7 is not of type 'string'",
     f"32:21: {PET}/owner/required: [] has less than 1 item",
     f"35:30: {PET}/kind/allOf/0/enum: 'cat' is not of type 'array'",
-    f"35:41: {PET}/kind/allOf/0/minLenght: 'minLenght' is not a Schema Object keyword",
+    f"35:41: {PET}/kind/allOf/0/minLenght: 'minLenght' is not a Schema Object keyword; "
+    "did you mean 'minLength'?",
     # a default only openapi-spec-validator's 3.0 formats reject, located at the default
     "9:74: /paths/~1pets/get/parameters/1/schema/default: "
     "default 99999999999 does not match its schema: 99999999999 is not a 'int32'",
@@ -47,13 +51,15 @@ EXPECTED_30 = [
 
 
 def generate(spec: Path, out: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, list[str]]:
-    """The exit code and each located line as `LINE:COL: /pointer: message` (the file checked too)."""
+    """The exit code and each located line as `LINE:COL: /pointer: message` (the file checked too, and
+    the readable path printed after a pointer with escapes, then left out)."""
     code = main(["generate", str(spec), "--out", str(out), *flags])
     located = []
     for line in capsys.readouterr().err.splitlines():
         match = LOCATED.match(line)
         if match is not None:
             assert Path(match["file"]).resolve() == spec.resolve(), line
+            assert (match["readable"] or "") == readable_pointer(match["pointer"]), line
             located.append(match["where"])
     return code, located
 
@@ -86,7 +92,10 @@ def test_an_unknown_schema_keyword_is_a_warning_with_lenient(
     strict_code, strict = generate(spec, tmp_path / "pkg", capsys)
     lenient_code, lenient = generate(spec, tmp_path / "pkg", capsys, "--lenient")
 
-    message = "/components/schemas/Pet/properties/name/minLenght: 'minLenght' is not a Schema Object keyword"
+    message = (
+        "/components/schemas/Pet/properties/name/minLenght: 'minLenght' is not a Schema Object keyword; "
+        "did you mean 'minLength'?"
+    )
     assert strict_code == 2
     assert strict == [f"9:30: {message}"]
     assert lenient_code == 0, lenient

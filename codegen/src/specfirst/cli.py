@@ -1,4 +1,4 @@
-"""Command line: `specfirst generate|check|sdk|mock|diff|init` (also `python -m specfirst`).
+"""Command line: `specfirst generate|check|check-impl|dev|sdk|mock|diff|init` (also `python -m specfirst`).
 
 Exit codes: 0 ok, 1 `check` found drift, 2 invalid spec or usage, 3 a bug in specfirst itself.
 """
@@ -83,6 +83,44 @@ def _parser() -> argparse.ArgumentParser:
     sdk.add_argument("--version", help="package version (default: info.version)")
     sdk.add_argument("--lenient", action="store_true", help="as for generate")
     sdk.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    dev = commands.add_parser(
+        "dev",
+        help="serve --app with reload; an edit of SPEC regenerates --out, an edit of the code reloads",
+        description=(
+            "Generate, then serve --app with uvicorn's reload on the --watch folders and --out. Every edit "
+            "of SPEC (or a file beside it) regenerates --out: a broken spec prints its located errors and "
+            "the last good app keeps serving. At start-up the app logs the operations answering 501."
+        ),
+        epilog="Example: specfirst dev spec/openapi.yaml --out generated --app app.main:app --watch app",
+    )
+    dev.add_argument("spec", type=Path, metavar="SPEC", help="the OpenAPI document (YAML or JSON)")
+    dev.add_argument("--out", type=Path, required=True, metavar="DIR", help="the generated package folder")
+    dev.add_argument("--app", required=True, metavar="MODULE:ATTR", help="the ASGI app, as uvicorn takes it")
+    dev.add_argument("--factory", action="store_true", help="--app is a function returning the app")
+    dev.add_argument(
+        "--watch",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of your code to reload on (repeatable; --out is always watched)",
+    )
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    dev.add_argument("--lenient", action="store_true", help="as for generate")
+    dev.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    impl = commands.add_parser(
+        "check-impl",
+        help="exit 1 naming each handler method that is missing or drifted from the generated interfaces",
+        description=(
+            "Import PACKAGE (generated) and every module of APP, find the classes implementing a generated "
+            "handler interface, and list each method that is missing or whose parameters or return type "
+            "differ from the contract's, as FILE:LINE with the operation. `make lint` runs it before mypy."
+        ),
+        epilog="Example: specfirst check-impl generated app",
+    )
+    impl.add_argument("package", metavar="PACKAGE", help="the generated package, importable by this name")
+    impl.add_argument("app", metavar="APP", help="the package holding your implementations")
     init = commands.add_parser(
         "init",
         help="start a new project in DIR: contract, generated package, handler stubs, tests, Makefile",
@@ -232,6 +270,23 @@ def _init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_impl(args: argparse.Namespace) -> int:
+    from .check_impl import check_implementations
+
+    try:
+        problems, checked = check_implementations(args.package, args.app)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    for problem in problems:
+        print(problem.render(), file=sys.stderr)
+    if problems:
+        print(f"{args.app}: {len(problems)} difference(s) from {args.package}'s interfaces", file=sys.stderr)
+        return EXIT_DRIFT
+    print(f"{args.app}: {checked} implementation(s) match {args.package}'s interfaces", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _init(args)
@@ -252,6 +307,21 @@ def _run(args: argparse.Namespace) -> int:
         )
     if args.command == "sdk":
         return _write_sdk(args)
+    if args.command == "check-impl":
+        return _check_impl(args)
+    if args.command == "dev":
+        from .dev import serve
+
+        return serve(
+            args.spec,
+            args.out,
+            Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs),
+            app=args.app,
+            factory=args.factory,
+            watch=args.watch,
+            host=args.host,
+            port=args.port,
+        )
     problem = _check_package_name(args.out)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

@@ -6,6 +6,8 @@ so the user sees every problem at once. A stage that cannot go on raises :class:
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -44,7 +46,11 @@ class Diagnostic:
         # a key in the spec may hold CR, LF or U+2028: one problem must stay one line of the report
         where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in where)
         prefix = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{where}: {prefix}{self.message}"
+        line = f"{where}: {prefix}{self.message}"
+        readable = readable_pointer(self.pointer)
+        if readable:
+            line += f" [{''.join(c if c.isprintable() else repr(c)[1:-1] for c in readable)}]"
+        return line
 
 
 @dataclass
@@ -112,3 +118,18 @@ def split_pointer(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [unescape_pointer_token(t) for t in pointer.lstrip("/").split("/")]
+
+
+def readable_pointer(pointer: str) -> str:
+    """`pointer` as a reader would write it, for pointers whose escapes make them hard to read:
+    `/paths/~1items~1{id}/get` -> `paths > /items/{id} > get`; "" when the pointer reads well as it is."""
+    if "~" not in pointer:
+        return ""
+    return " > ".join(split_pointer(pointer))
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """The end of a message suggesting the one of `choices` closest to `word` (a misspelt name), if any."""
+    candidates = sorted({c for c in choices if c != word})
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .diagnostics import Diagnostics, join_pointer, split_pointer
+from .diagnostics import Diagnostics, did_you_mean, join_pointer, split_pointer
 from .formats import format_checker
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
@@ -37,7 +37,11 @@ def validate(document: dict[str, Any], diagnostics: Diagnostics, *, openapi_30: 
     openapi-spec-validator's check is returned still running: call `finish` on it before trusting the
     result (the pipeline parses and renders meanwhile).
     """
-    schema_check = SchemaCheck(document, openapi_30) if check_refs(document, diagnostics) else None
+    broken = check_refs(document, diagnostics)
+    # openapi-spec-validator stops at a $ref it cannot follow: it checks a copy in which each broken ref
+    # is an empty object, and what it says about those objects is dropped (the ref's own error says it)
+    checked = _without(document, broken) if broken else document
+    schema_check = SchemaCheck(checked, openapi_30, skip=broken)
     check_operations(document, diagnostics)
     check_schemas(document, diagnostics)
     return schema_check
@@ -68,9 +72,43 @@ def deref(document: Any, node: Any, limit: int = 64) -> Any:
     raise KeyError("ref chain too long")
 
 
-def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> bool:
-    """Every `$ref` resolves, and no chain of refs loops without reaching an object."""
-    ok = True
+def _without(document: dict[str, Any], pointers: list[str]) -> dict[str, Any]:
+    """A copy of `document` with the object at each of `pointers` replaced by `{}`."""
+    copied = copy.deepcopy(document)
+    for pointer in pointers:
+        *parents, last = split_pointer(pointer)
+        node: Any = copied
+        for token in parents:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        if isinstance(node, list):
+            node[int(last)] = {}
+        else:
+            node[last] = {}
+    return copied
+
+
+def unresolved_hint(document: Any, ref: str) -> str:
+    """Which step of a local ref finds nothing, and the name there closest to it."""
+    if not ref.startswith("#/"):
+        return ""
+    node, pointer = document, ""
+    tokens = split_pointer(ref[1:])
+    for index, token in enumerate(tokens):
+        if isinstance(node, dict) and token in node:
+            node, pointer = node[token], join_pointer(pointer, token)
+            continue
+        if not isinstance(node, dict):
+            return ""
+        hint = did_you_mean(token, map(str, node))
+        return hint if index == len(tokens) - 1 else f": no {token!r} in {pointer or '/'}{hint}"
+    return ""
+
+
+def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> list[str]:
+    """Every `$ref` resolves, and no chain of refs loops without reaching an object.
+
+    Returns the pointers of the objects whose `$ref` is broken (the document root is never one)."""
+    broken: list[str] = []
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         node, pointer = stack.pop()
@@ -81,12 +119,13 @@ def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> bool:
                 try:
                     target = resolve_pointer(document, ref)
                 except KeyError:
-                    diagnostics.error("ref", where, f"$ref {ref!r} does not resolve")
-                    ok = False
+                    hint = unresolved_hint(document, ref)
+                    diagnostics.error("ref", where, f"$ref {ref!r} does not resolve{hint}")
+                    broken.append(pointer)
                 else:
                     if _loops(document, target, ref):
                         diagnostics.error("ref-cycle", where, f"$ref {ref!r} refers back to itself")
-                        ok = False
+                        broken.append(pointer)
             for key, value in node.items():
                 if isinstance(value, dict | list) and not str(key).startswith("x-"):
                     stack.append((value, join_pointer(pointer, key)))
@@ -94,7 +133,7 @@ def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> bool:
             for index, value in enumerate(node):
                 if isinstance(value, dict | list):
                     stack.append((value, join_pointer(pointer, index)))
-    return ok
+    return [pointer for pointer in broken if pointer]
 
 
 def _loops(document: Any, target: Any, first: str) -> bool:
@@ -280,8 +319,44 @@ def spec_validator_findings(document: dict[str, Any], openapi_30: bool) -> list[
     for error in errors:
         message = str(getattr(error, "message", error)).split("\n", 1)[0]
         pointer = join_pointer("", *(getattr(error, "absolute_path", ()) or ()))
+        unexpected = UNEXPECTED.search(message)
+        if unexpected is not None:
+            keys = UNEXPECTED_KEY.findall(unexpected["keys"])
+            message += "".join(did_you_mean(key, _document_keywords(openapi_30), cutoff=0.75) for key in keys)
         findings.append((pointer, message, any(text in message for text in RECOVERABLE_MESSAGES)))
     return _without_vague(findings)
+
+
+UNEXPECTED = re.compile(r"properties are not allowed \((?P<keys>.*) (?:was|were) unexpected\)")
+UNEXPECTED_KEY = re.compile(r"'([^']*)'")
+
+
+@functools.cache
+def _document_keywords(openapi_30: bool) -> frozenset[str]:
+    """Every field name of an OpenAPI object (not a schema's), for "did you mean" on an unknown one."""
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+
+    return frozenset(_property_names(schema_v30 if openapi_30 else schema_v31))
+
+
+@functools.cache
+def _schema_keywords() -> frozenset[str]:
+    """The 3.0 Schema Object's keywords (a 3.1 schema may hold any keyword)."""
+    from openapi_spec_validator.schemas import schema_v30
+
+    return frozenset(schema_v30["definitions"]["Schema"]["properties"])
+
+
+def _property_names(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            yield from (key for key in properties if not key.startswith("x-"))
+        for value in node.values():
+            yield from _property_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _property_names(value)
 
 
 def _without_vague(findings: list[SpecFinding]) -> list[SpecFinding]:
@@ -334,9 +409,9 @@ def _metaschema_findings(
             continue  # normalize reports a repeated `required` entry (recoverable), after this fork
         if kind == "additionalProperties":
             for key in error.kind.as_dict()["unexpected"]:
-                findings.append(
-                    (join_pointer(pointer, *path, key), f"{key!r} is not a Schema Object keyword", True)
-                )
+                hint = did_you_mean(key, _schema_keywords(), cutoff=0.75)
+                message = f"{key!r} is not a Schema Object keyword{hint}"
+                findings.append((join_pointer(pointer, *path, key), message, True))
             continue
         findings.append((join_pointer(pointer, *path), _schema_message(error, openapi_30), False))
     return list(dict.fromkeys(findings))  # 3.0's `type` fails its type and its enum: one message
@@ -347,7 +422,8 @@ def _schema_message(error: Any, openapi_30: bool) -> str:
     path, kind, value = error.instance_path, error.kind.name, error.instance
     if path and path[-1] == "type" and kind in ("anyOf", "enum", "type"):
         types = [t for t in JSON_TYPES if not (openapi_30 and t == "null")]
-        return f"{value!r} is not a valid type (one of {', '.join(types)})"
+        hint = did_you_mean(value, types) if isinstance(value, str) else ""
+        return f"{value!r} is not a valid type (one of {', '.join(types)}){hint}"
     if kind == "type":
         expected = error.kind.as_dict()["types"]
         return f"{value!r} is not of type {' or '.join(repr(t) for t in expected)}"
@@ -496,8 +572,9 @@ class SchemaCheck:
     so on a machine with two cores it costs no wall time.
     """
 
-    def __init__(self, document: dict[str, Any], openapi_30: bool) -> None:
+    def __init__(self, document: dict[str, Any], openapi_30: bool, skip: list[str] | None = None) -> None:
         self._pending = Pending(spec_validator_findings, document, openapi_30)
+        self._skip = tuple(skip or ())
 
     def finish(self, diagnostics: Diagnostics) -> None:
         try:
@@ -517,4 +594,6 @@ class SchemaCheck:
                 continue
             if pointer in reported:
                 continue  # a default or pattern our own rules judged at the same place
+            if any(pointer == p or pointer.startswith(p + "/") for p in self._skip):
+                continue  # a broken $ref, checked as an empty object: its own error says it
             diagnostics.error("openapi", pointer, message, recoverable=recoverable)

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .docs import serve_offline_redoc
 from .errors import DEFAULT_SHAPE, ErrorMap, ErrorShape
 from .limits import DEFAULT_MAX_BODY_BYTES
 from .mock import mock_response
@@ -78,13 +79,19 @@ def build_app(
     app.__class__ = ContractApp
     assert isinstance(app, ContractApp)
     app.openapi = contract  # type: ignore[method-assign]
+    serve_offline_redoc(app)
     scheme_map = {s.name: s for s in schemes}
     routes: dict[str, dict[str, Any]] = {}
     default_404 = DEFAULT_SHAPE
+    missing: list[str] = []
     for tag, interface, operations in tags:
         impl = implementations.get(tag)
         for op in operations:
             implemented = impl if is_implemented(impl, interface, op.handler) else None
+            if implemented is None and not mock:
+                missing.append(
+                    f"{op.operation_id} ({op.method.upper()} {op.path}: {interface.__name__}.{op.handler})"
+                )
             auth = Authenticator(op.security, scheme_map, dict(verifiers)) if op.security else None
             if implemented is None and mock:
                 name = f"{op.method.upper()} {op.path}"
@@ -110,6 +117,8 @@ def build_app(
     # the router has them too, first, for what reaches it: slash redirects, telemetry, `app.routes`
     app.router.routes[0:0] = app.contract_routes
     _install_error_handlers(app, default_404)
+    if missing:
+        logger.info("%d operation(s) answer 501 until implemented: %s", len(missing), "; ".join(missing))
     return app
 
 
