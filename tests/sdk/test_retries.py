@@ -22,7 +22,12 @@ from typing import Any, ClassVar
 import pytest
 
 from specfirst.sdk_runtime import _base, _retry
-from specfirst.sdk_runtime._errors import APIConnectionError, APIStatusError, APITimeoutError
+from specfirst.sdk_runtime._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    InternalServerError,
+)
 
 from .conftest import PACKAGE
 
@@ -155,7 +160,7 @@ def test_gives_up_after_max_retries(server: str, waits: list[float]) -> None:
     path, script = scenario(("reply", 500, {}))
     with client(server) as api, pytest.raises(APIStatusError) as info:
         api.request(options("GET", path))
-    assert type(info.value) is APIStatusError  # 500 is not declared: the base class
+    assert type(info.value) is InternalServerError  # 500 is not declared: the standard class
     assert info.value.status_code == 500 and len(script.seen) == 3
     path, script = scenario(("reply", 502, {}))
     with client(server, max_retries=0) as api, pytest.raises(APIStatusError):
@@ -310,6 +315,9 @@ def test_generated_client_with_options_and_per_call_overrides(
             copy.system.get_health()
         assert len(health.seen) == 1 + 2
         copy.set_credential("bearer", "t-2")  # the copy's credentials are its own
-        copy.users.get_current_user()
-        api.users.get_current_user()
+        # the stub's answer is no UserOut (its required fields are absent): the call fails at parse time
+        with pytest.raises(sdk.APIResponseValidationError, match=r"UserOut\.id is required"):
+            copy.users.get_current_user()
+        with pytest.raises(sdk.APIResponseValidationError):
+            api.users.get_current_user()
         assert [s.headers["authorization"] for s in me.seen] == ["Bearer t-2", "Bearer t-1"]

@@ -24,8 +24,15 @@ import pydantic
 from pydantic_core import PydanticSerializationError
 
 from . import _retry
-from ._errors import APIConnectionError, APIStatusError, APITimeoutError
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    status_error_class,
+)
 from ._files import FileInput, is_file_input, to_file_tuple
+from ._forward import UnknownVariant
 from ._response import RAW, APIResponse
 from ._streaming import AsyncEventStream, AsyncLineStream, EventStream, LineStream
 
@@ -33,6 +40,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "AsyncAPIClient",
+    "MissingField",
     "NotGiven",
     "RequestOptions",
     "Scheme",
@@ -93,12 +101,19 @@ def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(tp)
 
 
+class MissingField(ValueError):
+    """A field the contract requires is absent from the answer (raised as `APIResponseValidationError`)."""
+
+
 def parse_lenient(tp: Any, value: Any) -> Any:
     """`value` as `tp`: validated when it fits the contract, else built as closely as possible.
 
-    A server newer than the SDK may add an enum value or a field; that must not break the call, so a
-    value that fails validation is constructed without it (models through `model_construct`, field by
-    field, keeping what does not fit as the raw JSON value) instead of raising.
+    A newer server's fields and enum values already validate (models allow extra fields, enums are
+    open). Anything else that fails validation is constructed instead of refused: models through
+    `model_construct`, field by field and item by item (one stray item of a page costs that item, not
+    the page), keeping what does not fit as the raw JSON value; a union's unknown variant becomes an
+    `UnknownVariant`. A required field that is absent raises `MissingField`: the SDK cannot give the
+    typed value it promises, and a later `AttributeError` far from the call would hide why.
     """
     if tp is None or tp is Any:
         return value
@@ -124,10 +139,16 @@ def _construct(tp: Any, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
         fields: dict[str, Any] = {}
+        known: set[str] = set()
         for name, info in tp.model_fields.items():
             key = info.alias if info.alias is not None and info.alias in value else name
+            known.update((name, info.alias or name))
             if key in value:
                 fields[name] = parse_lenient(info.annotation, value[key])
+            elif info.is_required():
+                raise MissingField(f"{tp.__name__}.{info.alias or name} is required but absent")
+        if tp.model_config.get("extra") == "allow":
+            fields.update({k: v for k, v in value.items() if k not in known})
         return tp.model_construct(**fields)
     if origin in (Union, UnionType):
         options = [a for a in get_args(tp) if a is not type(None)]
@@ -136,16 +157,14 @@ def _construct(tp: Any, value: Any) -> Any:
                 return _adapter(option).validate_python(value)
             except (pydantic.ValidationError, TypeError):
                 continue
-        for option in options:  # the first model whose required fields are all there
-            if (
-                isinstance(option, type)
-                and issubclass(option, pydantic.BaseModel)
-                and isinstance(value, dict)
-            ):
-                required = {(i.alias or n) for n, i in option.model_fields.items() if i.is_required()}
-                if required <= value.keys():
-                    return _construct(option, value)
-        return value
+        models = [o for o in options if isinstance(o, type) and issubclass(o, pydantic.BaseModel)]
+        if not models or not isinstance(value, dict):
+            return value
+        for option in models:  # the first model whose required fields and literal tags all match
+            required = {(i.alias or n) for n, i in option.model_fields.items() if i.is_required()}
+            if required <= value.keys() and _tags_match(option, value):
+                return _construct(option, value)
+        return UnknownVariant.model_validate(value)
     if origin is list and isinstance(value, list):
         (item,) = get_args(tp) or (Any,)
         return [parse_lenient(item, v) for v in value]
@@ -153,6 +172,16 @@ def _construct(tp: Any, value: Any) -> Any:
         args = get_args(tp)
         return {k: parse_lenient(args[1] if len(args) == 2 else Any, v) for k, v in value.items()}
     return value
+
+
+def _tags_match(model: type[pydantic.BaseModel], value: dict[str, Any]) -> bool:
+    """False when a `Literal` field (a union's discriminator) holds a value the model does not allow."""
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is Literal:
+            key = info.alias or name
+            if key in value and value[key] not in get_args(info.annotation):
+                return False
+    return True
 
 
 def to_jsonable(value: Any) -> Any:
@@ -429,10 +458,13 @@ class _BaseClient:
     def _status_error(self, opts: RequestOptions, response: httpx2.Response) -> APIStatusError:
         raw = _decode(response)
         key = _match(opts.errors, response.status_code)
-        body = parse_lenient(opts.errors[key], raw) if key is not None and raw is not None else raw
-        cls = self._status_errors.get(str(response.status_code)) or self._status_errors.get(
-            f"{str(response.status_code)[0]}XX", APIStatusError
-        )
+        body = raw
+        if key is not None and isinstance(raw, dict | list):  # text (an HTML 404 page) stays text
+            try:
+                body = parse_lenient(opts.errors[key], raw)
+            except MissingField:  # not the declared model after all: its text, as for HTML
+                body = response.text
+        cls = status_error_class(response.status_code, self._status_errors)
         detail = ""
         if isinstance(raw, dict):
             detail = str(raw.get("detail") or raw.get("title") or raw.get("message") or "")
@@ -446,7 +478,15 @@ class _BaseClient:
 
     def _parse(self, opts: RequestOptions, response: httpx2.Response, asynchronous: bool) -> Any:
         key = _match(opts.success, response.status_code)
-        kind, tp = opts.success[key] if key is not None else ("json", Any)
+        if key is None:
+            what = "a redirect not followed" if 300 <= response.status_code < 400 else ""
+            declared = ", ".join(opts.success) or "none"
+            raise APIResponseValidationError(
+                f"{response.status_code} {response.reason_phrase} is not a status this call answers with"
+                f" (declared: {declared}){': ' + what if what else ''}",
+                response=response,
+            )
+        kind, tp = opts.success[key]
         if kind == "lines":
             return AsyncLineStream(response) if asynchronous else LineStream(response)
         if kind == "events":
@@ -458,8 +498,21 @@ class _BaseClient:
         if kind == "bytes":
             return response.content
         if not response.content:
-            return None
-        return parse_lenient_json(tp, response.content)
+            if tp is None or tp is Any or type(None) in get_args(tp):
+                return None
+            raise APIResponseValidationError(
+                f"{response.status_code}: an empty body where the contract declares JSON", response=response
+            )
+        try:
+            return parse_lenient_json(tp, response.content)
+        except MissingField as exc:
+            message = f"the answer breaks the contract: {exc}"
+            raise APIResponseValidationError(message, response=response) from exc
+        except ValueError as exc:  # not JSON at all (an HTML page from a proxy, say)
+            media_type = response.headers.get("content-type", "?").split(";")[0]
+            raise APIResponseValidationError(
+                f"{response.status_code}: the body is not JSON ({media_type})", response=response
+            ) from exc
 
 
 def _fields(body: object) -> dict[str, Any]:
@@ -505,6 +558,10 @@ class SyncAPIClient(_BaseClient):
             request = self._build_request(self._http, opts)
             try:
                 response = self._http.send(request, stream=opts.streamed)
+            except httpx2.TooManyRedirects as exc:
+                raise APIResponseValidationError(
+                    f"too many redirects from {request.url}", response=None, request=exc.request
+                ) from exc
             except httpx2.TimeoutException as exc:
                 if self._should_retry(opts, retries_taken):
                     _retry.sleep(_retry.retry_delay(retries_taken))
@@ -590,6 +647,10 @@ class AsyncAPIClient(_BaseClient):
             request = self._build_request(self._http, opts)
             try:
                 response = await self._http.send(request, stream=opts.streamed)
+            except httpx2.TooManyRedirects as exc:
+                raise APIResponseValidationError(
+                    f"too many redirects from {request.url}", response=None, request=exc.request
+                ) from exc
             except httpx2.TimeoutException as exc:
                 if self._should_retry(opts, retries_taken):
                     await _retry.sleep_async(_retry.retry_delay(retries_taken))
