@@ -8,6 +8,7 @@ location, body, the contract's security alternatives and response types) and han
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import urllib.parse
@@ -48,11 +49,31 @@ __all__ = [
     "parse_lenient",
 ]
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = _retry.DEFAULT_TIMEOUT
 Timeout = float | httpx2.Timeout | None
 Kind = Literal["json", "empty", "text", "bytes", "lines", "events"]
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 Credential = str | tuple[str, str]
+
+
+class NotGiven:
+    """The default of `with_options` arguments: "keep the client's value" (`None` is a value there)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
 
 
 @dataclass(frozen=True)
@@ -83,7 +104,7 @@ class RequestOptions:
     success: Mapping[str, tuple[Kind, Any]] = field(default_factory=dict)  # by status ("200", "2XX")
     errors: Mapping[str, Any] = field(default_factory=dict)  # body type by status
     idempotency_key: str | None = None
-    timeout: Timeout = None  # None: the client's
+    timeout: Timeout | NotGiven = NOT_GIVEN  # NOT_GIVEN: the client's; None: no timeout
     max_retries: int | None = None  # None: the client's
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, object] | None = None
@@ -241,26 +262,6 @@ def _match(table: Mapping[str, Any], status: int) -> str | None:
 # -- the client -------------------------------------------------------------------------------------
 
 
-class NotGiven:
-    """The default of `with_options` arguments: "keep the client's value" (`None` is a value there)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
-
-
 class _BaseClient:
     _owns_http: bool  # False for the copies `with_options` makes: they never close the shared pool
 
@@ -369,7 +370,7 @@ class _BaseClient:
     # -- requests
 
     def _build_request(
-        self, client: httpx2.Client | httpx2.AsyncClient, opts: RequestOptions
+        self, client: httpx2.Client | httpx2.AsyncClient, opts: RequestOptions, retries_taken: int = 0
     ) -> httpx2.Request:
         path = opts.path
         for name, value in opts.path_params.items():
@@ -393,7 +394,8 @@ class _BaseClient:
         cookies = {name: _text(value) for name, value in opts.cookies.items() if value is not None}
         self._apply_auth(opts.security, headers, query, cookies)
         if opts.idempotency_key is not None:
-            headers["Idempotency-Key"] = opts.idempotency_key
+            headers[_retry.IDEMPOTENCY_HEADER] = opts.idempotency_key
+        headers[_retry.RETRY_COUNT_HEADER] = str(retries_taken)
         for key, extra in (opts.extra_query or {}).items():
             query.append((key, _text(extra)))
         headers.update(opts.extra_headers or {})
@@ -404,7 +406,7 @@ class _BaseClient:
             kwargs = self._body(opts)
             if opts.content_type and opts.body_kind != "multipart":
                 headers.setdefault("Content-Type", opts.content_type)
-        timeout = opts.timeout if opts.timeout is not None else self.timeout
+        timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
         url = self.base_url + path
         params: httpx2.QueryParams | None = None
         if client.params:  # the caller's own client carries params: httpx2 merges them with the call's
@@ -416,7 +418,7 @@ class _BaseClient:
             url,
             params=params,
             headers=headers,
-            timeout=timeout if timeout is not None else httpx2.USE_CLIENT_DEFAULT,
+            timeout=timeout if timeout is not None else httpx2.Timeout(None),  # None: no timeout
             **kwargs,
         )
 
@@ -450,6 +452,13 @@ class _BaseClient:
             elif value is not None:
                 plain[key] = _text(value)
         return {"data": plain, "files": files}
+
+    @staticmethod
+    def _with_key(opts: RequestOptions) -> RequestOptions:
+        """`opts` with an idempotency key made for this call when its method needs one to be retried."""
+        if opts.idempotency_key is not None or opts.method.upper() in _retry.IDEMPOTENT_METHODS:
+            return opts
+        return dataclasses.replace(opts, idempotency_key=_retry.new_idempotency_key())
 
     def _should_retry(self, opts: RequestOptions, retries_taken: int) -> bool:
         max_retries = self.max_retries if opts.max_retries is None else opts.max_retries
@@ -553,9 +562,10 @@ class SyncAPIClient(_BaseClient):
     def request(self, opts: RequestOptions) -> Any:
         """Send the call, retrying as `_retry` says; the parsed body, or an `APIResponse` in raw mode."""
         raw = RAW.get()
+        opts = self._with_key(opts)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, opts)
+            request = self._build_request(self._http, opts, retries_taken)
             try:
                 response = self._http.send(request, stream=opts.streamed)
             except httpx2.TooManyRedirects as exc:
@@ -575,7 +585,9 @@ class SyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
+                if _retry.retry_response(response.status_code, response.headers) and self._should_retry(
+                    opts, retries_taken
+                ):
                     response.close()
                     _retry.sleep(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1
@@ -642,9 +654,10 @@ class AsyncAPIClient(_BaseClient):
     async def request(self, opts: RequestOptions) -> Any:
         """Send the call, retrying as `_retry` says; the parsed body, or an `APIResponse` in raw mode."""
         raw = RAW.get()
+        opts = self._with_key(opts)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, opts)
+            request = self._build_request(self._http, opts, retries_taken)
             try:
                 response = await self._http.send(request, stream=opts.streamed)
             except httpx2.TooManyRedirects as exc:
@@ -664,7 +677,9 @@ class AsyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
+                if _retry.retry_response(response.status_code, response.headers) and self._should_retry(
+                    opts, retries_taken
+                ):
                     await response.aclose()
                     await _retry.sleep_async(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1
