@@ -414,6 +414,7 @@ STANDARD_ERRORS = {
     "409": "ConflictError",
     "422": "UnprocessableEntityError",
     "429": "RateLimitError",
+    "500": "InternalServerError",
 }
 RUNTIME_ERRORS = (
     "APIConnectionError",
@@ -421,7 +422,6 @@ RUNTIME_ERRORS = (
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
-    "InternalServerError",
     *STANDARD_ERRORS.values(),
 )
 
