@@ -64,6 +64,9 @@ def test_package_shape(ts_sdk: Path) -> None:
     assert "dependencies" not in manifest
     config = json.loads((ts_sdk / "tsconfig.json").read_text(encoding="utf-8"))["compilerOptions"]
     assert config["strict"] is True and config["noUncheckedIndexedAccess"] is True
+    # every shared spec's SDK compiles under these (test_every_shared_spec_compiles_with_tsc_strict)
+    assert config["exactOptionalPropertyTypes"] is True and config["noUnusedLocals"] is True
+    assert manifest["license"] == "MIT"  # the contract's info.license.identifier
 
 
 def installed_project(

@@ -463,6 +463,21 @@ def _error_classes(api: ir.Api) -> list[dict[str, str]]:
     return sorted(declared.values(), key=lambda e: e["status"])
 
 
+def licence(api: ir.Api) -> str | None:
+    """The contract's `info.license` as an SPDX expression (its `identifier`, else a one-word name)."""
+    info = api.contract.get("info") or {}
+    licence = info.get("license") if isinstance(info, dict) else None
+    if not isinstance(licence, dict):
+        return None
+    for key in ("identifier", "name"):
+        value = licence.get(key)
+        if isinstance(value, str) and re.fullmatch(
+            r"[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*", value
+        ):
+            return value
+    return None
+
+
 def _default_base_url(api: ir.Api) -> str | None:
     servers = api.contract.get("servers") or []
     url = servers[0].get("url") if servers and isinstance(servers[0], dict) else None
@@ -523,6 +538,7 @@ def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: s
         "login": login,
         "login_name": "login",
         "base_url": _default_base_url(api),
+        "license": licence(api),
         "email": "EmailStr" in models_source or "NameEmail" in models_source,
         **header,
     }

@@ -25,6 +25,7 @@ from .sdk_python import (
     _error_classes,
     _password_flow,
     distribution_name,
+    licence,
     request_body_kind,
 )
 
@@ -732,6 +733,23 @@ def _operation(
     return result
 
 
+IMPORTS_MARK = "/* imports */"
+# what a resource module may take from the core, and whether it is used as a type only
+_CORE_NAMES = (("APIPromise", True), ("BaseClient", False), ("EventStream", True), ("RequestOptions", True))
+
+
+def _resource_imports(text: str) -> str:
+    """The import lines of a rendered resource module: only the names it uses (tsc --noUnusedLocals)."""
+    body = text.replace(IMPORTS_MARK, "")
+    names = [f"type {n}" if only_type else n for n, only_type in _CORE_NAMES if re.search(rf"\b{n}\b", body)]
+    if re.search(r"\bpaginate\b", body):
+        names.append("paginate")
+    lines = [f'import {{ {", ".join(names)} }} from "../core.js";'] if names else []
+    if re.search(r"\bmodels\.", body):
+        lines.append('import type * as models from "../models.js";')
+    return "\n".join(lines)
+
+
 STANDARD_TS_ERRORS = (
     "BadRequestError",
     "AuthenticationError",
@@ -865,9 +883,10 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
             "description": ts_comment(tag.description or tag.name),
         }
         resources.append(resource)
-        files[f"src/resources/{module}.ts"] = env.get_template("resource.ts.jinja").render(
-            resource=resource, operations=ops, **header
+        text = env.get_template("resource.ts.jinja").render(
+            resource=resource, operations=ops, imports=IMPORTS_MARK, **header
         )
+        files[f"src/resources/{module}.ts"] = text.replace(IMPORTS_MARK, _resource_imports(text), 1)
     login = _password_flow(api)
     context = {
         "title": ts_comment(api.title),
@@ -878,6 +897,8 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
         "errors": errors,
         "standard_errors": [name for name in STANDARD_TS_ERRORS if name not in {e["name"] for e in errors}],
         "user_agent": f"{package}/{version} (typescript; fetch)",
+        # npm's word for "no licence granted" when the contract names none
+        "license": licence(api) or "UNLICENSED",
         "errors_use_models": any("models." in str(e["body"]) for e in errors),
         "declared_union": "".join(f"\n  | {e['name']}" for e in errors) or " never",
         "declared_test": " ||\n    ".join(f"error instanceof {e['name']}" for e in errors) or "false",
