@@ -164,8 +164,10 @@ def forward_item(value: models.ItemOut) -> str:
 
 
 def note_outcome(note: models.TextNoteOut | models.LinkNoteOut | UnknownVariant) -> str:
-    kept = isinstance(note, UnknownVariant)
-    return f"ok:kind={note.kind}:seconds={note.seconds if kept else None}"
+    # `note.kind` type-checks on the union (each variant and UnknownVariant have it); `seconds` only
+    # once narrowed to the unknown variant
+    seconds = note.seconds if isinstance(note, UnknownVariant) else None
+    return f"ok:kind={note.kind}:seconds={seconds}"
 
 
 def note_text(note: models.TextNoteOut | models.LinkNoteOut | UnknownVariant) -> str:

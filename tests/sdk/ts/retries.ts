@@ -119,6 +119,8 @@ async function main(): Promise<void> {
     refused = error;
   }
   check(refused instanceof SDKError, "withOptions({ maxRetries: -1 }) is refused");
+  const moved = patient.withOptions({ baseURL: "http://other.invalid/" });
+  check(moved.baseURL === "http://other.invalid" && patient.baseURL === "http://example.invalid", "withOptions({ baseURL })");
   console.log("all retry checks passed");
 }
 

@@ -412,15 +412,15 @@ export abstract class BaseClient {
   /**
    * A copy of this client with other defaults: `client.withOptions({ timeout: 2000, maxRetries: 0 })`.
    *
-   * The copy has the same base URL and fetch and starts with this client's credentials (a later `login`
-   * or `setCredential` on either one does not reach the other); `defaultHeaders` are added to this
+   * The copy has the same fetch (and base URL, unless `baseURL` is given) and starts with this client's
+   * credentials (a later `login` or `setCredential` on either one does not reach the other); `defaultHeaders` are added to this
    * client's (same name: the new value wins). It is built by this class's constructor with base options
    * only, so a subclass whose constructor needs more must override this method.
    */
-  withOptions(options: Pick<BaseClientOptions, "timeout" | "maxRetries" | "defaultHeaders">): this {
+  withOptions(options: Pick<BaseClientOptions, "baseURL" | "timeout" | "maxRetries" | "defaultHeaders">): this {
     const make = this.constructor as new (options: BaseClientOptions) => this;
     const copy = new make({
-      baseURL: this.baseURL,
+      baseURL: options.baseURL ?? this.baseURL,
       timeout: options.timeout ?? this.timeout,
       maxRetries: options.maxRetries ?? this.maxRetries,
       defaultHeaders: { ...this.defaultHeaders, ...(options.defaultHeaders ?? {}) },
