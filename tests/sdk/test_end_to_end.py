@@ -48,3 +48,17 @@ def test_every_operation_sync_and_async(sdk_python: Path, service: str, tmp_path
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "all operations passed" in result.stdout
+
+
+def test_wheel_metadata_licence_and_a_pydantic_floor_that_forces_no_upgrade(sdk_python: Path) -> None:
+    code = (
+        "from importlib.metadata import metadata, requires\n"
+        "meta = metadata('item-store-api')\n"
+        "print(meta.get('License-Expression'))\n"
+        "print([r for r in requires('item-store-api') if r.startswith('pydantic')][0])\n"
+    )
+    result = subprocess.run([sdk_python, "-c", code], check=True, capture_output=True, text=True)
+    licence, pydantic = result.stdout.splitlines()
+    assert licence == "MIT"
+    # 2.11 brought validate_by_name, the newest pydantic feature the models use
+    assert pydantic.replace(" ", "").startswith("pydantic[email]<3,>=2.11") or ">=2.11" in pydantic

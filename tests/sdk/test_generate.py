@@ -98,6 +98,7 @@ def test_mypy_strict_on_the_sdk_and_a_typed_caller(sdk_dir: Path, tmp_path: Path
             "--no-incremental",
             str(sdk_dir / "src" / PACKAGE),
             str(DRIVER),
+            str(DRIVER.with_name("drive_newer.py")),
         ],
         env=env,
         cwd=tmp_path,

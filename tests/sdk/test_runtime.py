@@ -202,3 +202,17 @@ def test_pager_follows_next_offset_and_plain_offsets() -> None:
         return list(range(start, min(start + 2, 5)))
 
     assert list(SyncPager[int](plain, mode="offset", start=None, limit=2)) == [0, 1, 2, 3, 4]
+
+
+def test_pager_stops_when_the_server_repeats_the_offset() -> None:
+    calls: list[int | None] = []
+
+    def stuck(offset: int | None) -> dict[str, Any]:
+        calls.append(offset)
+        return {"items": [offset or 0], "next_offset": 0}
+
+    assert list(SyncPager[int](stuck, mode="next_offset", start=None, limit=1)) == [0]
+    assert calls == [None]
+    calls.clear()
+    assert list(SyncPager[int](stuck, mode="next_offset", start=5, limit=1)) == [5, 0]
+    assert calls == [5, 0]

@@ -64,10 +64,17 @@ def test_package_shape(ts_sdk: Path) -> None:
     assert "dependencies" not in manifest
     config = json.loads((ts_sdk / "tsconfig.json").read_text(encoding="utf-8"))["compilerOptions"]
     assert config["strict"] is True and config["noUncheckedIndexedAccess"] is True
+    # every shared spec's SDK compiles under these (test_every_shared_spec_compiles_with_tsc_strict)
+    assert config["exactOptionalPropertyTypes"] is True and config["noUnusedLocals"] is True
+    assert manifest["license"] == "MIT"  # the contract's info.license.identifier
 
 
-def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_path: Path) -> None:
-    timings: dict[str, float] = {}
+def installed_project(
+    ts_sdk: Path, tsc: Path, tmp_path: Path, scripts: list[str], timings: dict[str, float] | None = None
+) -> Path:
+    """The SDK compiled, packed, and installed from its tarball into a fresh project with `scripts`
+    (from tests/sdk/ts) compiled beside it under tsc --strict; the project folder."""
+    timings = {} if timings is None else timings
     start = time.monotonic()
     run([tsc, "-p", ts_sdk / "tsconfig.json"], ts_sdk)
     timings["tsc"] = time.monotonic() - start
@@ -93,7 +100,7 @@ def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_pa
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 destination.write_bytes(source.read())
     (project / "package.json").write_text('{"private": true, "type": "module"}\n', encoding="utf-8")
-    for script in ("drive.ts", "retries.ts"):
+    for script in scripts:
         shutil.copy(TS_DIR / script, project / script)
     (project / "tsconfig.json").write_text(
         json.dumps(
@@ -108,7 +115,7 @@ def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_pa
                     "skipLibCheck": False,
                     "outDir": ".",
                 },
-                "files": ["drive.ts", "retries.ts"],
+                "files": scripts,
             }
         ),
         encoding="utf-8",
@@ -116,6 +123,12 @@ def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_pa
     start = time.monotonic()
     run([tsc, "-p", project / "tsconfig.json"], project)
     timings["tsc drive"] = time.monotonic() - start
+    return project
+
+
+def test_typescript_sdk_end_to_end(ts_sdk: Path, tsc: Path, service: str, tmp_path: Path) -> None:
+    timings: dict[str, float] = {}
+    project = installed_project(ts_sdk, tsc, tmp_path, ["drive.ts", "retries.ts"], timings)
 
     start = time.monotonic()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NODE_")}

@@ -99,12 +99,15 @@ async function main(): Promise<void> {
   const got = await client.items.getItem(first.id);
   check(got.name === "Lamp 0" && got.currency === "EUR", "getItem");
   const missing = await expectError(NotFoundError, () => client.items.getItem(2_000_000_000), "404 NotFoundError");
-  // typed bodies: `body` is the contract's Problem and `status` the literal 404, checked by tsc --strict
-  const title: string = missing.body.title;
+  // typed bodies: `body` is the contract's Problem (or the text of a non-JSON answer) and `status` the
+  // literal 404, checked by tsc --strict
+  const problem = missing.body;
+  if (typeof problem !== "object") throw new Error(`FAILED: 404 body is not a Problem: ${problem}`);
+  const title: string = problem.title;
   const notFound: 404 = missing.status;
-  check(notFound === 404 && missing.body.status === 404 && title.length > 0, `404 typed body (${title})`);
+  check(notFound === 404 && problem.status === 404 && title.length > 0, `404 typed body (${title})`);
   // @ts-expect-error: a Problem has no such field, so the body is not `any`
-  void missing.body.no_such_field;
+  void problem.no_such_field;
   // @ts-expect-error: a NotFoundError's status is 404, not any number
   const wrongStatus: 500 = missing.status;
   void wrongStatus;
@@ -116,11 +119,12 @@ async function main(): Promise<void> {
     switch (error.status) {
       case 404: {
         const narrowed: NotFoundError = error; // the status alone narrows the union to the class
-        check(narrowed.body.title !== "" && !(error instanceof ConflictError), "switch on status narrows");
+        const body = narrowed.body;
+        check(typeof body === "object" && body.title !== "" && !(error instanceof ConflictError), "switch on status narrows");
         break;
       }
       default:
-        throw new Error(`FAILED: updateItem of a missing item: ${error.status} ${error.body.title}`);
+        throw new Error(`FAILED: updateItem of a missing item: ${error.status} ${JSON.stringify(error.body)}`);
     }
   }
   const undeclared = await expectError(

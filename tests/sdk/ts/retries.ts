@@ -1,5 +1,5 @@
 // The retry policy of the generated TypeScript SDK against a scripted fetch (no network):
-// 429 with Retry-After, 5xx, 408, x-should-retry, and POST/PATCH retried only with an idempotencyKey;
+// 429 with Retry-After, 5xx, 408, x-should-retry, and POST/PATCH retried with the same Idempotency-Key;
 // and `withOptions` copies (their own timeout, retries and headers; the same credentials, then their own).
 
 import { APIError, APITimeoutError, Client, type ClientOptions, type RequestOptions, SDKError } from "item-store-api";
@@ -24,9 +24,12 @@ function scripted(
   const seen: Seen[] = [];
   const fetch = async (_url: string, init: RequestInit): Promise<Response> => {
     seen.push({ method: init.method ?? "GET", headers: new Headers(init.headers) });
-    const status = statuses[Math.min(seen.length - 1, statuses.length - 1)] ?? 200;
+    const scripted = statuses[Math.min(seen.length - 1, statuses.length - 1)] ?? 200;
+    // a success is answered with the status the contract declares (an undeclared one is an error)
+    const method = init.method ?? "GET";
+    const status = scripted !== 200 ? scripted : method === "POST" ? 201 : method === "DELETE" ? 204 : 200;
     const ok = status < 300;
-    const body = ok ? JSON.stringify({ status: "ok", id: 1, name: "x", price_cents: 1, owner_id: 1 }) : JSON.stringify({ title: "no", status });
+    const body = status === 204 ? null : ok ? JSON.stringify({ status: "ok", id: 1, name: "x", price_cents: 1, owner_id: 1 }) : JSON.stringify({ title: "no", status });
     const headers: Record<string, string> = { "content-type": ok ? "application/json" : "application/problem+json", ...(ok ? {} : extra) };
     return new Response(body, { status, headers });
   };
@@ -60,8 +63,11 @@ async function main(): Promise<void> {
   check(run.seen.length === 1, "x-should-retry: false respected");
 
   run = scripted([503, 200], { "retry-after-ms": "1" });
-  await run.client.items.createItem({ body: { name: "x", price_cents: 1 } }).catch(() => undefined);
-  check(run.seen.length === 1, "POST without idempotencyKey not retried");
+  await run.client.items.createItem({ body: { name: "x", price_cents: 1 } });
+  const made = run.seen.map((s) => s.headers.get("idempotency-key"));
+  check(run.seen.length === 2 && made[0]?.startsWith("sdk-retry-") === true && made[0] === made[1], "POST without idempotencyKey: one made per call, retried with it");
+  check(run.seen.map((s) => s.headers.get("x-retry-count")).join() === "0,1", "retry count on every attempt");
+  check(/^item-store-api\/\S+ \(typescript; fetch\)$/.test(run.seen[0]?.headers.get("user-agent") ?? ""), "User-Agent names the SDK");
 
   run = scripted([503, 200], { "retry-after-ms": "1" });
   const options: RequestOptions = { idempotencyKey: "key-1" };
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
 
   run = scripted([503, 200], { "retry-after-ms": "1" });
   await run.client.items.updateItem(1, { body: { price_cents: 2 } }).catch(() => undefined);
-  check(run.seen.length === 1, "PATCH without idempotencyKey not retried");
+  check(run.seen.length === 2, "PATCH without idempotencyKey retried with a key made for it");
 
   run = scripted([503, 200], { "retry-after-ms": "1" });
   await run.client.items.deleteItem(1);
@@ -113,6 +119,8 @@ async function main(): Promise<void> {
     refused = error;
   }
   check(refused instanceof SDKError, "withOptions({ maxRetries: -1 }) is refused");
+  const moved = patient.withOptions({ baseURL: "http://other.invalid/" });
+  check(moved.baseURL === "http://other.invalid" && patient.baseURL === "http://example.invalid", "withOptions({ baseURL })");
   console.log("all retry checks passed");
 }
 

@@ -21,7 +21,16 @@ from ..literals import comment, docstring, py_literal
 from ..names import NameAllocator, pascal_case, snake_case
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "sdk_runtime"
-RUNTIME_MODULES = ("_base", "_errors", "_files", "_pagination", "_response", "_retry", "_streaming")
+RUNTIME_MODULES = (
+    "_base",
+    "_errors",
+    "_files",
+    "_forward",
+    "_pagination",
+    "_response",
+    "_retry",
+    "_streaming",
+)
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 # keyword arguments every method takes; a parameter of the same name is renamed
 CALL_OPTIONS = frozenset(
@@ -242,6 +251,8 @@ def _operation(op: ir.Operation, schemas: dict[str, Any], taken: NameAllocator) 
             expr = hint.text if hint is not None else "_typing.Any"
             types.append(hint)
             sync_type = async_type = expr
+            if _is_models(hint) and " | " in expr:  # a union of models: a newer server's variant
+                sync_type = async_type = f"{expr} | _forward.UnknownVariant"
         else:
             expr = "None"
             sync_type, async_type = _RETURN[kind]
@@ -393,25 +404,78 @@ def _error_bodies(api: ir.Api) -> dict[str, dict[str, ir.TypeExpr] | None]:
     return bodies
 
 
+# the classes every SDK has (openai-python's set), by status; the runtime maps them when the contract
+# declares nothing for a status, and a declared status's class subclasses its standard one
+STANDARD_ERRORS = {
+    "400": "BadRequestError",
+    "401": "AuthenticationError",
+    "403": "PermissionDeniedError",
+    "404": "NotFoundError",
+    "409": "ConflictError",
+    "422": "UnprocessableEntityError",
+    "429": "RateLimitError",
+    "500": "InternalServerError",
+}
+RUNTIME_ERRORS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    *STANDARD_ERRORS.values(),
+)
+
+
 def _error_classes(api: ir.Api) -> list[dict[str, str]]:
-    """One class per declared error status, with `body` typed as the union of its models (or "")."""
+    """One class per declared error status, with `body` typed as the union of its models (or "").
+
+    A standard status keeps the standard name (`NotFoundError`) and subclasses the runtime's class of
+    that name, so `except item_store_api.NotFoundError` catches it whether or not the contract declares
+    a body for it; the HTTP phrase's name (`UnauthorizedError`) stays as an alias when it differs.
+    """
     declared: dict[str, dict[str, str]] = {}
     bodies = _error_bodies(api)
     known = {e.status: e for e in reversed(api.errors)}
-    names = NameAllocator({"APIError", "APIStatusError", "APIConnectionError", "APITimeoutError"})
+    names = NameAllocator(set(RUNTIME_ERRORS) - set(STANDARD_ERRORS.values()))
     for op in api.operations:
         for response in op.error_responses:
             if response.status == "default" or response.status in declared:
                 continue
             error = known.get(response.status)
             union = bodies.get(response.status)
+            label = _status_label(response.status) + "Error"
+            standard = STANDARD_ERRORS.get(response.status)
+            if standard is not None:
+                base = standard
+            elif response.status[0] == "5":
+                base = "InternalServerError"
+            else:
+                base = "APIStatusError"
+            name = names.claim(standard or label)
             declared[response.status] = {
                 "status": response.status,
-                "name": names.claim(_status_label(response.status) + "Error"),
+                "name": name,
+                "base": base,
+                "alias": names.claim(label) if standard is not None and label != standard else "",
                 "description": error.description if error else response.description,
                 "body": " | ".join(sorted(union)) if union else "",
             }
     return sorted(declared.values(), key=lambda e: e["status"])
+
+
+def licence(api: ir.Api) -> str | None:
+    """The contract's `info.license` as an SPDX expression (its `identifier`, else a one-word name)."""
+    info = api.contract.get("info") or {}
+    licence = info.get("license") if isinstance(info, dict) else None
+    if not isinstance(licence, dict):
+        return None
+    for key in ("identifier", "name"):
+        value = licence.get(key)
+        if isinstance(value, str) and re.fullmatch(
+            r"[A-Za-z0-9.+-]+(?: (?:AND|OR|WITH) [A-Za-z0-9.+-]+)*", value
+        ):
+            return value
+    return None
 
 
 def _default_base_url(api: ir.Api) -> str | None:
@@ -467,12 +531,14 @@ def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: s
         "package": package,
         "resources": resources,
         "errors": errors,
+        "runtime_errors": [e for e in RUNTIME_ERRORS if e not in {d["name"] for d in errors}],
         "error_imports": error_imports,
         "error_models": error_models,
         "auth": _auth_arguments(api),
         "login": login,
         "login_name": "login",
         "base_url": _default_base_url(api),
+        "license": licence(api),
         "email": "EmailStr" in models_source or "NameEmail" in models_source,
         **header,
     }
@@ -480,13 +546,68 @@ def render_sdk(api: ir.Api, models_source: str, *, distribution: str, version: s
     files[f"{root}/_client.py"] = env.get_template("client.py.jinja").render(**context)
     files[f"{root}/errors.py"] = env.get_template("errors.py.jinja").render(**context)
     files[f"{root}/__init__.py"] = env.get_template("init.py.jinja").render(**context)
-    files[f"{root}/models.py"] = models_source
+    files[f"{root}/models.py"] = forward_compatible_models(models_source)
     files[f"{root}/py.typed"] = ""
     for module in RUNTIME_MODULES:
         files[f"{root}/{module}.py"] = (RUNTIME_DIR / f"{module}.py").read_text(encoding="utf-8")
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(**context)
     files["README.md"] = env.get_template("README.md.jinja").render(**context)
     return files
+
+
+_CLASS = re.compile(r"^class (\w+)\((.*)\):", re.MULTILINE)
+
+
+def forward_compatible_models(source: str) -> str:
+    """The server's `models.py` made a client's: what a newer server sends is kept, absent reads as None.
+
+    datamodel-code-generator writes the models for the server (closed enums, `extra="forbid"` where the
+    contract says `additionalProperties: false`, pydantic's `MISSING` for absent optional fields). An SDK
+    reads answers from servers newer than itself, so here:
+
+    - every model allows extra fields (kept as attributes and in `model_extra`), as openai-python's do;
+    - every `StrEnum`/`IntEnum` is open (`_forward.OpenStrEnum`): an unknown value is a member, not a
+      validation failure (and a page with one such value is not parsed again leniently);
+    - an absent optional field reads `None` (`model_fields_set` still tells absent from null), where
+      `MISSING` was truthy, printed "MISSING" and needed a pydantic import to narrow.
+    RootModels keep their config (pydantic refuses `extra` on them).
+    """
+    source = re.sub(r" \| MISSING(?= \| None\b)", "", source)
+    source = re.sub(r"\bMISSING \| ", "", source)
+    source = re.sub(r" \| MISSING\b", " | None", source)
+    source = re.sub(r"= MISSING$", "= None", source, flags=re.MULTILINE)
+    source = re.sub(r"^(class \w+\()StrEnum\):", r"\1_OpenStrEnum):", source, flags=re.MULTILINE)
+    source = re.sub(r"^(class \w+\()IntEnum\):", r"\1_OpenIntEnum):", source, flags=re.MULTILINE)
+    parts = []
+    classes = list(_CLASS.finditer(source))
+    cursor = 0
+    for index, match in enumerate(classes):
+        end = classes[index + 1].start() if index + 1 < len(classes) else len(source)
+        body = source[match.start() : end]
+        if "RootModel" not in match.group(2):
+            body = re.sub(r"""\bextra=["']\w+["'],?\s*""", "", body)
+            config = "\n    model_config = ConfigDict("
+            body = body.replace(config, config + 'extra="allow", ', 1)
+        parts.append(source[cursor : match.start()] + body)
+        cursor = end
+    source = "".join(parts) + source[cursor:]
+    used = {"_OpenStrEnum": "OpenStrEnum", "_OpenIntEnum": "OpenIntEnum"}
+    wanted = [f"{name} as {alias}" for alias, name in used.items() if alias in source]
+
+    def keep_used(match: re.Match[str]) -> str:
+        names = [n.strip() for n in match.group(2).split(",")]
+        names = [n for n in names if re.search(rf"\b{re.escape(n.split(' as ')[-1])}\b", body_text)]
+        return f"{match.group(1)}{', '.join(names)}\n" if names else ""
+
+    body_text = re.sub(r"^from [\w.]+ import .*$", "", source, flags=re.MULTILINE)
+    source = re.sub(r"^(from (?:enum|pydantic) import )(.*)\n", keep_used, source, flags=re.MULTILINE)
+    if wanted:
+        source = source.replace(
+            "\nfrom __future__ import annotations\n",
+            f"\nfrom __future__ import annotations\n\nfrom ._forward import {', '.join(wanted)}\n",
+            1,
+        )
+    return source
 
 
 def models_header(api: ir.Api) -> str:

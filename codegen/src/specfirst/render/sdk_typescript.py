@@ -25,6 +25,7 @@ from .sdk_python import (
     _error_classes,
     _password_flow,
     distribution_name,
+    licence,
     request_body_kind,
 )
 
@@ -119,6 +120,7 @@ TS_TAKEN = frozenset(
         "APIError",
         "APIConnectionError",
         "APITimeoutError",
+        "APIResponseValidationError",
         "APIUserAbortError",
         "SDKError",
         "APIPromise",
@@ -538,6 +540,7 @@ class _Op:
     returns: str
     params_required: bool
     unexploded: list[str]
+    statuses: list[str] = field(default_factory=list)
     pager: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -724,9 +727,39 @@ def _operation(
         returns=returns_text,
         params_required=any(f.required for f in fields),
         unexploded=[p.name for p in op.parameters if p.is_array and not p.explode],
+        statuses=[r.status for r in success],
     )
     result.pager = _pager(api, op, result, mapper, method_names)
     return result
+
+
+IMPORTS_MARK = "/* imports */"
+# what a resource module may take from the core, and whether it is used as a type only
+_CORE_NAMES = (("APIPromise", True), ("BaseClient", False), ("EventStream", True), ("RequestOptions", True))
+
+
+def _resource_imports(text: str) -> str:
+    """The import lines of a rendered resource module: only the names it uses (tsc --noUnusedLocals)."""
+    body = text.replace(IMPORTS_MARK, "")
+    names = [f"type {n}" if only_type else n for n, only_type in _CORE_NAMES if re.search(rf"\b{n}\b", body)]
+    if re.search(r"\bpaginate\b", body):
+        names.append("paginate")
+    lines = [f'import {{ {", ".join(names)} }} from "../core.js";'] if names else []
+    if re.search(r"\bmodels\.", body):
+        lines.append('import type * as models from "../models.js";')
+    return "\n".join(lines)
+
+
+STANDARD_TS_ERRORS = (
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+)
 
 
 def _pager(
@@ -831,6 +864,8 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
                 # the type text holds the contract's string literals: in a comment it must not end it
                 "body_doc": ts_comment(bodies.get(error["status"], "unknown")),
                 "description": ts_comment(error["description"]),
+                "base": error["base"],
+                "alias": type_names.claim(error["alias"]) if error["alias"] else "",
             }
         )
 
@@ -848,9 +883,10 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
             "description": ts_comment(tag.description or tag.name),
         }
         resources.append(resource)
-        files[f"src/resources/{module}.ts"] = env.get_template("resource.ts.jinja").render(
-            resource=resource, operations=ops, **header
+        text = env.get_template("resource.ts.jinja").render(
+            resource=resource, operations=ops, imports=IMPORTS_MARK, **header
         )
+        files[f"src/resources/{module}.ts"] = text.replace(IMPORTS_MARK, _resource_imports(text), 1)
     login = _password_flow(api)
     context = {
         "title": ts_comment(api.title),
@@ -859,6 +895,10 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
         "description": ts_comment(api.description),
         "resources": resources,
         "errors": errors,
+        "standard_errors": [name for name in STANDARD_TS_ERRORS if name not in {e["name"] for e in errors}],
+        "user_agent": f"{package}/{version} (typescript; fetch)",
+        # npm's word for "no licence granted" when the contract names none
+        "license": licence(api) or "UNLICENSED",
         "errors_use_models": any("models." in str(e["body"]) for e in errors),
         "declared_union": "".join(f"\n  | {e['name']}" for e in errors) or " never",
         "declared_test": " ||\n    ".join(f"error instanceof {e['name']}" for e in errors) or "false",
@@ -881,7 +921,41 @@ def render_sdk(api: ir.Api, *, package: str, version: str) -> dict[str, str]:
         files[target] = env.get_template(template).render(**context)
     for name in RUNTIME_FILES:
         files[f"src/{name}"] = (RUNTIME_DIR / name).read_text(encoding="utf-8")
+    files["src/policy.ts"] = policy_ts()
     return files
+
+
+def policy_ts() -> str:
+    """`src/policy.ts`: the retry policy's constants, read from the Python SDK's `_retry` (its one source)."""
+    from ..sdk_runtime import _retry
+
+    constants = {
+        "DEFAULT_MAX_RETRIES": _retry.DEFAULT_MAX_RETRIES,
+        "DEFAULT_TIMEOUT_MS": round(_retry.DEFAULT_TIMEOUT * 1000),
+        "INITIAL_RETRY_DELAY_MS": round(_retry.INITIAL_DELAY * 1000),
+        "MAX_RETRY_DELAY_MS": round(_retry.MAX_DELAY * 1000),
+        "JITTER": _retry.JITTER,
+        "MAX_RETRY_AFTER_MS": round(_retry.MAX_RETRY_AFTER * 1000),
+        "RETRY_STATUSES": sorted(_retry.RETRY_STATUSES),
+        "IDEMPOTENT_METHODS": sorted(_retry.IDEMPOTENT_METHODS),
+        "SHOULD_RETRY_HEADER": _retry.SHOULD_RETRY_HEADER,
+        "RETRY_COUNT_HEADER": _retry.RETRY_COUNT_HEADER,
+        "IDEMPOTENCY_HEADER": _retry.IDEMPOTENCY_HEADER,
+        "IDEMPOTENCY_KEY_PREFIX": _retry.IDEMPOTENCY_KEY_PREFIX,
+    }
+    lines = [
+        "// The retry policy, rendered from the generator's sdk_runtime/_retry.py (the Python SDK's copy):",
+        "// both SDKs retry, wait and mark attempts the same way. Read _retry.py's docstring for the rules.",
+        "",
+    ]
+    for name, value in constants.items():
+        if isinstance(value, list):
+            text = "[" + ", ".join(ts_string(v) if isinstance(v, str) else str(v) for v in value) + "]"
+            element = "string" if value and isinstance(value[0], str) else "number"
+            lines.append(f"export const {name}: readonly {element}[] = {text};")
+        else:
+            lines.append(f"export const {name} = {ts_string(value) if isinstance(value, str) else value};")
+    return "\n".join(lines) + "\n"
 
 
 def npm_package_name(text: str) -> str:

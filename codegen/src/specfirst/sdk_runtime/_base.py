@@ -8,6 +8,7 @@ location, body, the contract's security alternatives and response types) and han
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 import urllib.parse
@@ -24,8 +25,15 @@ import pydantic
 from pydantic_core import PydanticSerializationError
 
 from . import _retry
-from ._errors import APIConnectionError, APIStatusError, APITimeoutError
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    status_error_class,
+)
 from ._files import FileInput, is_file_input, to_file_tuple
+from ._forward import UnknownVariant
 from ._response import RAW, APIResponse
 from ._streaming import AsyncEventStream, AsyncLineStream, EventStream, LineStream
 
@@ -33,6 +41,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "AsyncAPIClient",
+    "MissingField",
     "NotGiven",
     "RequestOptions",
     "Scheme",
@@ -40,11 +49,31 @@ __all__ = [
     "parse_lenient",
 ]
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = _retry.DEFAULT_TIMEOUT
 Timeout = float | httpx2.Timeout | None
 Kind = Literal["json", "empty", "text", "bytes", "lines", "events"]
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 Credential = str | tuple[str, str]
+
+
+class NotGiven:
+    """The default of `with_options` arguments: "keep the client's value" (`None` is a value there)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
 
 
 @dataclass(frozen=True)
@@ -75,7 +104,7 @@ class RequestOptions:
     success: Mapping[str, tuple[Kind, Any]] = field(default_factory=dict)  # by status ("200", "2XX")
     errors: Mapping[str, Any] = field(default_factory=dict)  # body type by status
     idempotency_key: str | None = None
-    timeout: Timeout = None  # None: the client's
+    timeout: Timeout | NotGiven = NOT_GIVEN  # NOT_GIVEN: the client's; None: no timeout
     max_retries: int | None = None  # None: the client's
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, object] | None = None
@@ -93,12 +122,19 @@ def _adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(tp)
 
 
+class MissingField(ValueError):
+    """A field the contract requires is absent from the answer (raised as `APIResponseValidationError`)."""
+
+
 def parse_lenient(tp: Any, value: Any) -> Any:
     """`value` as `tp`: validated when it fits the contract, else built as closely as possible.
 
-    A server newer than the SDK may add an enum value or a field; that must not break the call, so a
-    value that fails validation is constructed without it (models through `model_construct`, field by
-    field, keeping what does not fit as the raw JSON value) instead of raising.
+    A newer server's fields and enum values already validate (models allow extra fields, enums are
+    open). Anything else that fails validation is constructed instead of refused: models through
+    `model_construct`, field by field and item by item (one stray item of a page costs that item, not
+    the page), keeping what does not fit as the raw JSON value; a union's unknown variant becomes an
+    `UnknownVariant`. A required field that is absent raises `MissingField`: the SDK cannot give the
+    typed value it promises, and a later `AttributeError` far from the call would hide why.
     """
     if tp is None or tp is Any:
         return value
@@ -124,10 +160,16 @@ def _construct(tp: Any, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
         fields: dict[str, Any] = {}
+        known: set[str] = set()
         for name, info in tp.model_fields.items():
             key = info.alias if info.alias is not None and info.alias in value else name
+            known.update((name, info.alias or name))
             if key in value:
                 fields[name] = parse_lenient(info.annotation, value[key])
+            elif info.is_required():
+                raise MissingField(f"{tp.__name__}.{info.alias or name} is required but absent")
+        if tp.model_config.get("extra") == "allow":
+            fields.update({k: v for k, v in value.items() if k not in known})
         return tp.model_construct(**fields)
     if origin in (Union, UnionType):
         options = [a for a in get_args(tp) if a is not type(None)]
@@ -136,16 +178,14 @@ def _construct(tp: Any, value: Any) -> Any:
                 return _adapter(option).validate_python(value)
             except (pydantic.ValidationError, TypeError):
                 continue
-        for option in options:  # the first model whose required fields are all there
-            if (
-                isinstance(option, type)
-                and issubclass(option, pydantic.BaseModel)
-                and isinstance(value, dict)
-            ):
-                required = {(i.alias or n) for n, i in option.model_fields.items() if i.is_required()}
-                if required <= value.keys():
-                    return _construct(option, value)
-        return value
+        models = [o for o in options if isinstance(o, type) and issubclass(o, pydantic.BaseModel)]
+        if not models or not isinstance(value, dict):
+            return value
+        for option in models:  # the first model whose required fields and literal tags all match
+            required = {(i.alias or n) for n, i in option.model_fields.items() if i.is_required()}
+            if required <= value.keys() and _tags_match(option, value):
+                return _construct(option, value)
+        return UnknownVariant.model_validate(value)
     if origin is list and isinstance(value, list):
         (item,) = get_args(tp) or (Any,)
         return [parse_lenient(item, v) for v in value]
@@ -153,6 +193,16 @@ def _construct(tp: Any, value: Any) -> Any:
         args = get_args(tp)
         return {k: parse_lenient(args[1] if len(args) == 2 else Any, v) for k, v in value.items()}
     return value
+
+
+def _tags_match(model: type[pydantic.BaseModel], value: dict[str, Any]) -> bool:
+    """False when a `Literal` field (a union's discriminator) holds a value the model does not allow."""
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is Literal:
+            key = info.alias or name
+            if key in value and value[key] not in get_args(info.annotation):
+                return False
+    return True
 
 
 def to_jsonable(value: Any) -> Any:
@@ -210,26 +260,6 @@ def _match(table: Mapping[str, Any], status: int) -> str | None:
 
 
 # -- the client -------------------------------------------------------------------------------------
-
-
-class NotGiven:
-    """The default of `with_options` arguments: "keep the client's value" (`None` is a value there)."""
-
-    _instance: NotGiven | None = None
-
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
 
 
 class _BaseClient:
@@ -340,7 +370,7 @@ class _BaseClient:
     # -- requests
 
     def _build_request(
-        self, client: httpx2.Client | httpx2.AsyncClient, opts: RequestOptions
+        self, client: httpx2.Client | httpx2.AsyncClient, opts: RequestOptions, retries_taken: int = 0
     ) -> httpx2.Request:
         path = opts.path
         for name, value in opts.path_params.items():
@@ -364,7 +394,8 @@ class _BaseClient:
         cookies = {name: _text(value) for name, value in opts.cookies.items() if value is not None}
         self._apply_auth(opts.security, headers, query, cookies)
         if opts.idempotency_key is not None:
-            headers["Idempotency-Key"] = opts.idempotency_key
+            headers[_retry.IDEMPOTENCY_HEADER] = opts.idempotency_key
+        headers[_retry.RETRY_COUNT_HEADER] = str(retries_taken)
         for key, extra in (opts.extra_query or {}).items():
             query.append((key, _text(extra)))
         headers.update(opts.extra_headers or {})
@@ -375,7 +406,7 @@ class _BaseClient:
             kwargs = self._body(opts)
             if opts.content_type and opts.body_kind != "multipart":
                 headers.setdefault("Content-Type", opts.content_type)
-        timeout = opts.timeout if opts.timeout is not None else self.timeout
+        timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
         url = self.base_url + path
         params: httpx2.QueryParams | None = None
         if client.params:  # the caller's own client carries params: httpx2 merges them with the call's
@@ -387,7 +418,7 @@ class _BaseClient:
             url,
             params=params,
             headers=headers,
-            timeout=timeout if timeout is not None else httpx2.USE_CLIENT_DEFAULT,
+            timeout=timeout if timeout is not None else httpx2.Timeout(None),  # None: no timeout
             **kwargs,
         )
 
@@ -422,6 +453,13 @@ class _BaseClient:
                 plain[key] = _text(value)
         return {"data": plain, "files": files}
 
+    @staticmethod
+    def _with_key(opts: RequestOptions) -> RequestOptions:
+        """`opts` with an idempotency key made for this call when its method needs one to be retried."""
+        if opts.idempotency_key is not None or opts.method.upper() in _retry.IDEMPOTENT_METHODS:
+            return opts
+        return dataclasses.replace(opts, idempotency_key=_retry.new_idempotency_key())
+
     def _should_retry(self, opts: RequestOptions, retries_taken: int) -> bool:
         max_retries = self.max_retries if opts.max_retries is None else opts.max_retries
         return retries_taken < max_retries and _retry.may_retry_method(opts.method, opts.idempotency_key)
@@ -429,10 +467,13 @@ class _BaseClient:
     def _status_error(self, opts: RequestOptions, response: httpx2.Response) -> APIStatusError:
         raw = _decode(response)
         key = _match(opts.errors, response.status_code)
-        body = parse_lenient(opts.errors[key], raw) if key is not None and raw is not None else raw
-        cls = self._status_errors.get(str(response.status_code)) or self._status_errors.get(
-            f"{str(response.status_code)[0]}XX", APIStatusError
-        )
+        body = raw
+        if key is not None and isinstance(raw, dict | list):  # text (an HTML 404 page) stays text
+            try:
+                body = parse_lenient(opts.errors[key], raw)
+            except MissingField:  # not the declared model after all: its text, as for HTML
+                body = response.text
+        cls = status_error_class(response.status_code, self._status_errors)
         detail = ""
         if isinstance(raw, dict):
             detail = str(raw.get("detail") or raw.get("title") or raw.get("message") or "")
@@ -446,7 +487,15 @@ class _BaseClient:
 
     def _parse(self, opts: RequestOptions, response: httpx2.Response, asynchronous: bool) -> Any:
         key = _match(opts.success, response.status_code)
-        kind, tp = opts.success[key] if key is not None else ("json", Any)
+        if key is None:
+            what = "a redirect not followed" if 300 <= response.status_code < 400 else ""
+            declared = ", ".join(opts.success) or "none"
+            raise APIResponseValidationError(
+                f"{response.status_code} {response.reason_phrase} is not a status this call answers with"
+                f" (declared: {declared}){': ' + what if what else ''}",
+                response=response,
+            )
+        kind, tp = opts.success[key]
         if kind == "lines":
             return AsyncLineStream(response) if asynchronous else LineStream(response)
         if kind == "events":
@@ -458,8 +507,21 @@ class _BaseClient:
         if kind == "bytes":
             return response.content
         if not response.content:
-            return None
-        return parse_lenient_json(tp, response.content)
+            if tp is None or tp is Any or type(None) in get_args(tp):
+                return None
+            raise APIResponseValidationError(
+                f"{response.status_code}: an empty body where the contract declares JSON", response=response
+            )
+        try:
+            return parse_lenient_json(tp, response.content)
+        except MissingField as exc:
+            message = f"the answer breaks the contract: {exc}"
+            raise APIResponseValidationError(message, response=response) from exc
+        except ValueError as exc:  # not JSON at all (an HTML page from a proxy, say)
+            media_type = response.headers.get("content-type", "?").split(";")[0]
+            raise APIResponseValidationError(
+                f"{response.status_code}: the body is not JSON ({media_type})", response=response
+            ) from exc
 
 
 def _fields(body: object) -> dict[str, Any]:
@@ -500,11 +562,16 @@ class SyncAPIClient(_BaseClient):
     def request(self, opts: RequestOptions) -> Any:
         """Send the call, retrying as `_retry` says; the parsed body, or an `APIResponse` in raw mode."""
         raw = RAW.get()
+        opts = self._with_key(opts)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, opts)
+            request = self._build_request(self._http, opts, retries_taken)
             try:
                 response = self._http.send(request, stream=opts.streamed)
+            except httpx2.TooManyRedirects as exc:
+                raise APIResponseValidationError(
+                    f"too many redirects from {request.url}", response=None, request=exc.request
+                ) from exc
             except httpx2.TimeoutException as exc:
                 if self._should_retry(opts, retries_taken):
                     _retry.sleep(_retry.retry_delay(retries_taken))
@@ -518,7 +585,9 @@ class SyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
+                if _retry.retry_response(response.status_code, response.headers) and self._should_retry(
+                    opts, retries_taken
+                ):
                     response.close()
                     _retry.sleep(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1
@@ -585,11 +654,16 @@ class AsyncAPIClient(_BaseClient):
     async def request(self, opts: RequestOptions) -> Any:
         """Send the call, retrying as `_retry` says; the parsed body, or an `APIResponse` in raw mode."""
         raw = RAW.get()
+        opts = self._with_key(opts)
         retries_taken = 0
         while True:
-            request = self._build_request(self._http, opts)
+            request = self._build_request(self._http, opts, retries_taken)
             try:
                 response = await self._http.send(request, stream=opts.streamed)
+            except httpx2.TooManyRedirects as exc:
+                raise APIResponseValidationError(
+                    f"too many redirects from {request.url}", response=None, request=exc.request
+                ) from exc
             except httpx2.TimeoutException as exc:
                 if self._should_retry(opts, retries_taken):
                     await _retry.sleep_async(_retry.retry_delay(retries_taken))
@@ -603,7 +677,9 @@ class AsyncAPIClient(_BaseClient):
                     continue
                 raise APIConnectionError(str(exc) or "Connection error.", request=request) from exc
             if response.is_error:
-                if _retry.retryable_status(response.status_code) and self._should_retry(opts, retries_taken):
+                if _retry.retry_response(response.status_code, response.headers) and self._should_retry(
+                    opts, retries_taken
+                ):
                     await response.aclose()
                     await _retry.sleep_async(_retry.retry_delay(retries_taken, response.headers))
                     retries_taken += 1

@@ -2,7 +2,8 @@
 
 Two shapes are understood: a page carrying `items` and `next_offset` (null on the last page), and a plain
 `limit`/`offset` operation, where the next offset is the previous one plus the items received and a short
-or empty page ends the walk.
+or empty page ends the walk. An empty page, or a `next_offset` equal to the offset just fetched, ends it
+too (as the TypeScript SDK's `paginate` does).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def _items(page: Any) -> list[Any]:
 def _next(page: Any, mode: Mode, offset: int, count: int, limit: int | None) -> int | None:
     if mode == "next_offset":
         value = page.get("next_offset") if isinstance(page, dict) else getattr(page, "next_offset", None)
-        return value if isinstance(value, int) and count else None
+        # a server that answers the offset it was asked for again would send the walk round forever
+        return value if isinstance(value, int) and count and value != offset else None
     if count == 0 or (limit is not None and count < limit):
         return None
     return offset + count

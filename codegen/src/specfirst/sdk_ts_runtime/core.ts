@@ -1,6 +1,21 @@
 // The SDK's hand-written core, copied verbatim into every generated TypeScript SDK by contractkit.
 // No runtime dependencies: the global fetch, Headers, FormData, Blob, URLSearchParams and AbortController.
 
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  IDEMPOTENCY_HEADER,
+  IDEMPOTENCY_KEY_PREFIX,
+  IDEMPOTENT_METHODS,
+  INITIAL_RETRY_DELAY_MS,
+  JITTER,
+  MAX_RETRY_AFTER_MS,
+  MAX_RETRY_DELAY_MS,
+  RETRY_COUNT_HEADER,
+  RETRY_STATUSES,
+  SHOULD_RETRY_HEADER,
+} from "./policy.js";
+
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 /** Options every method takes (merged into its params object). */
@@ -13,7 +28,7 @@ export interface RequestOptions {
   maxRetries?: number;
   /** Aborts the call. */
   signal?: AbortSignal;
-  /** Sent as the Idempotency-Key header; makes POST and PATCH retryable. */
+  /** Sent as the Idempotency-Key header of a POST or PATCH (one is made per call when absent). */
   idempotencyKey?: string;
 }
 
@@ -53,6 +68,8 @@ export interface Operation {
   /** Alternatives (OR) of scheme names that must all be present (AND); empty: public. */
   security: readonly (readonly string[])[];
   response: ResponseKind;
+  /** The success statuses the contract declares ("200", "2XX", "default"); another one is an error. */
+  statuses?: readonly string[];
   options?: RequestOptions | undefined;
 }
 
@@ -89,6 +106,59 @@ export class APIError<TStatus extends number = number, TBody = unknown> extends 
       if (text) return `${status} ${text}`;
     }
     return typeof body === "string" && body ? `${status} ${body.slice(0, 200)}` : `${status} status code`;
+  }
+}
+
+/** The standard classes, by status (a declared status's class in errors.ts extends its standard one). */
+export class BadRequestError<TBody = unknown> extends APIError<400, TBody> {}
+export class AuthenticationError<TBody = unknown> extends APIError<401, TBody> {}
+export class PermissionDeniedError<TBody = unknown> extends APIError<403, TBody> {}
+export class NotFoundError<TBody = unknown> extends APIError<404, TBody> {}
+export class ConflictError<TBody = unknown> extends APIError<409, TBody> {}
+export class UnprocessableEntityError<TBody = unknown> extends APIError<422, TBody> {}
+export class RateLimitError<TBody = unknown> extends APIError<429, TBody> {}
+export class InternalServerError<TBody = unknown> extends APIError<number, TBody> {}
+
+/** The standard error for a status the contract declares nothing for: the class above, else APIError. */
+export function standardError(status: number, body: unknown, headers: Headers): APIError {
+  switch (status) {
+    case 400:
+      return new BadRequestError(status, body, headers);
+    case 401:
+      return new AuthenticationError(status, body, headers);
+    case 403:
+      return new PermissionDeniedError(status, body, headers);
+    case 404:
+      return new NotFoundError(status, body, headers);
+    case 409:
+      return new ConflictError(status, body, headers);
+    case 422:
+      return new UnprocessableEntityError(status, body, headers);
+    case 429:
+      return new RateLimitError(status, body, headers);
+  }
+  return status >= 500 ? new InternalServerError(status, body, headers) : new APIError(status, body, headers);
+}
+
+/**
+ * The server answered, but not as the contract says this call answers: a status it does not declare
+ * (an undeclared 201, a 302 not followed), a body that is not the declared JSON, or a redirect loop
+ * (then `response` is undefined: fetch ends it without one).
+ */
+export class APIResponseValidationError extends SDKError {
+  readonly status: number | undefined;
+  /** The body's text (undefined when empty or not read). */
+  readonly body: string | undefined;
+
+  constructor(
+    message: string,
+    readonly response: Response | undefined,
+    body?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.status = response?.status;
+    this.body = body === "" ? undefined : body;
   }
 }
 
@@ -215,35 +285,63 @@ export async function* paginate<T>(
     const page = await fetchPage(offset);
     yield* page.items;
     const next = page.next_offset;
-    if (next === null || next === undefined || page.items.length === 0 || next === offset) return;
+    // a server that answers the offset it was asked for again would send the walk round forever
+    if (next === null || next === undefined || page.items.length === 0 || next === (offset ?? 0)) return;
     offset = next;
   }
 }
 
 // -- the client -----------------------------------------------------------------------------------------
 
-const RETRY_STATUSES = new Set([408, 429]);
-const INITIAL_RETRY_DELAY = 500;
-const MAX_RETRY_DELAY = 8000;
-const MAX_RETRY_AFTER = 60000;
-
-/** How long to wait before retry number `retry` (0-based): the server's Retry-After, else backoff + jitter. */
+/** How long to wait before retry number `retry` (0-based): the server's Retry-After, else backoff + jitter.
+ * A Retry-After above the cap is ignored (the computed backoff instead), as in the Python SDK. */
 export function retryDelay(retry: number, headers: Headers | undefined): number {
-  const ms = headers?.get("retry-after-ms");
-  if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) {
+  const ms = headers?.get("retry-after-ms")?.trim();
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) {
     const value = Number(ms);
-    if (value <= MAX_RETRY_AFTER) return value;
+    if (value <= MAX_RETRY_AFTER_MS) return value;
   }
   const after = headers?.get("retry-after")?.trim();
   if (after) {
-    let value = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
+    let value = /^-?\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - Date.now();
     if (Number.isFinite(value)) {
       value = Math.max(0, value);
-      if (value <= MAX_RETRY_AFTER) return value;
+      if (value <= MAX_RETRY_AFTER_MS) return value;
     }
   }
-  const backoff = Math.min(INITIAL_RETRY_DELAY * 2 ** retry, MAX_RETRY_DELAY);
-  return backoff * (1 - Math.random() * 0.25);
+  const backoff = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** retry, MAX_RETRY_DELAY_MS);
+  return backoff * (1 - Math.random() * JITTER);
+}
+
+/** True when an error answer should be tried again: `x-should-retry` if sent, else its status. */
+export function retryResponse(status: number, headers: Headers): boolean {
+  const steer = headers.get(SHOULD_RETRY_HEADER)?.trim().toLowerCase();
+  if (steer === "true" || steer === "false") return steer === "true";
+  return RETRY_STATUSES.includes(status) || status >= 500;
+}
+
+function newIdempotencyKey(): string {
+  const random = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto?.randomUUID;
+  const uuid =
+    random !== undefined
+      ? random.call((globalThis as { crypto?: unknown }).crypto)
+      : "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, (c) => {
+          const r = (Math.random() * 16) | 0;
+          return (c === "x" ? r : (r & 0x3) | 0x8).toString(16);
+        });
+  return IDEMPOTENCY_KEY_PREFIX + uuid;
+}
+
+function declared(statuses: readonly string[] | undefined, status: number): boolean {
+  if (statuses === undefined) return status >= 200 && status < 300;
+  return (
+    statuses.includes(String(status)) || statuses.includes(`${Math.floor(status / 100)}XX`) || statuses.includes("default")
+  );
+}
+
+function redirectLoop(error: unknown): boolean {
+  const cause = (error as { cause?: { message?: unknown } } | null)?.cause;
+  return typeof cause?.message === "string" && /redirect count exceeded/i.test(cause.message);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -295,16 +393,17 @@ export abstract class BaseClient {
   protected readonly credentials = new Map<string, string>();
   private readonly fetchImpl: Fetch;
 
-  constructor(options: BaseClientOptions, defaultBaseURL: string | undefined) {
+  constructor(options: BaseClientOptions, defaultBaseURL: string | undefined, userAgent?: string) {
     const baseURL = options.baseURL ?? defaultBaseURL;
     if (baseURL === undefined) throw new SDKError("baseURL is required: the contract names no absolute server");
     this.baseURL = baseURL.replace(/\/+$/, "");
-    this.timeout = options.timeout ?? 60000;
-    this.maxRetries = options.maxRetries ?? 2;
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     if (!(this.timeout > 0)) throw new SDKError(`timeout must be a number of milliseconds above 0, not ${this.timeout}`);
     if (!Number.isInteger(this.maxRetries) || this.maxRetries < 0)
       throw new SDKError(`maxRetries must be a whole number, 0 or more, not ${this.maxRetries}`);
-    this.defaultHeaders = { ...(options.defaultHeaders ?? {}) };
+    // fetch sends `node` (undici) otherwise; browsers keep their own (User-Agent is theirs to set)
+    this.defaultHeaders = { ...(userAgent !== undefined ? { "User-Agent": userAgent } : {}), ...(options.defaultHeaders ?? {}) };
     const fetchImpl = options.fetch ?? (globalThis.fetch as Fetch | undefined);
     if (fetchImpl === undefined) throw new SDKError("no global fetch: pass `fetch` in the client options");
     this.fetchImpl = fetchImpl;
@@ -313,15 +412,15 @@ export abstract class BaseClient {
   /**
    * A copy of this client with other defaults: `client.withOptions({ timeout: 2000, maxRetries: 0 })`.
    *
-   * The copy has the same base URL and fetch and starts with this client's credentials (a later `login`
-   * or `setCredential` on either one does not reach the other); `defaultHeaders` are added to this
+   * The copy has the same fetch (and base URL, unless `baseURL` is given) and starts with this client's
+   * credentials (a later `login` or `setCredential` on either one does not reach the other); `defaultHeaders` are added to this
    * client's (same name: the new value wins). It is built by this class's constructor with base options
    * only, so a subclass whose constructor needs more must override this method.
    */
-  withOptions(options: Pick<BaseClientOptions, "timeout" | "maxRetries" | "defaultHeaders">): this {
+  withOptions(options: Pick<BaseClientOptions, "baseURL" | "timeout" | "maxRetries" | "defaultHeaders">): this {
     const make = this.constructor as new (options: BaseClientOptions) => this;
     const copy = new make({
-      baseURL: this.baseURL,
+      baseURL: options.baseURL ?? this.baseURL,
       timeout: options.timeout ?? this.timeout,
       maxRetries: options.maxRetries ?? this.maxRetries,
       defaultHeaders: { ...this.defaultHeaders, ...(options.defaultHeaders ?? {}) },
@@ -427,14 +526,13 @@ export abstract class BaseClient {
     }
   }
 
-  private retryable(op: Operation): boolean {
-    const method = op.method.toUpperCase();
-    return !(method === "POST" || method === "PATCH") || op.options?.idempotencyKey !== undefined;
-  }
-
   private async send<T>(op: Operation): Promise<WithResponse<T>> {
-    const options = op.options ?? {};
-    const maxRetries = this.retryable(op) ? (options.maxRetries ?? this.maxRetries) : 0;
+    let options = op.options ?? {};
+    if (options.idempotencyKey === undefined && !IDEMPOTENT_METHODS.includes(op.method.toUpperCase())) {
+      // made once per call, so every attempt carries the same key and the server can do the work once
+      options = { ...options, idempotencyKey: newIdempotencyKey() };
+    }
+    const maxRetries = options.maxRetries ?? this.maxRetries;
     for (let retry = 0; ; retry++) {
       const query: Record<string, unknown> = { ...(op.query ?? {}) };
       const headers = new Headers(this.defaultHeaders);
@@ -448,12 +546,14 @@ export abstract class BaseClient {
       }
       this.applySecurity(op, headers, query, cookies);
       if (cookies.length) headers.set("Cookie", cookies.join("; "));
-      if (options.idempotencyKey !== undefined) headers.set("Idempotency-Key", options.idempotencyKey);
-      if (retry > 0) headers.set("X-Retry-Count", String(retry));
+      if (options.idempotencyKey !== undefined) headers.set(IDEMPOTENCY_HEADER, options.idempotencyKey);
+      headers.set(RETRY_COUNT_HEADER, String(retry));
       for (const [key, value] of Object.entries(options.headers ?? {})) headers.set(key, value);
       const body = this.encodeBody(op, headers);
       const url = this.buildURL(op.path, query, op.unexploded);
 
+      // one timer per attempt, covering the headers *and* the body (cleared once the body is read;
+      // an event stream is the caller's to read, so its timer stops at the headers)
       const controller = new AbortController();
       const onAbort = (): void => controller.abort();
       options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -462,15 +562,58 @@ export abstract class BaseClient {
         timedOut = true;
         controller.abort();
       }, options.timeout ?? this.timeout);
-      let response: Response;
+      const done = (): void => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener("abort", onAbort);
+      };
+      let response: Response | undefined;
       try {
         if (options.signal?.aborted) throw new APIUserAbortError("Request was aborted");
         response = await this.fetchImpl(url, { method: op.method, headers, body: body ?? null, signal: controller.signal });
+        if (!response.ok && response.status >= 400) {
+          if (retryResponse(response.status, response.headers) && retry < maxRetries) {
+            done();
+            await response.body?.cancel().catch(() => undefined);
+            await sleep(retryDelay(retry, response.headers), options.signal);
+            continue;
+          }
+          const text = await response.text();
+          done();
+          let parsed: unknown = text === "" ? undefined : text;
+          if (/json/i.test(response.headers.get("content-type") ?? "") && text) {
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              parsed = text;
+            }
+          }
+          throw this.makeError(response.status, parsed, response.headers);
+        }
+        if (!declared(op.statuses, response.status)) {
+          const text = await response.text().catch(() => "");
+          done();
+          const what = response.status >= 300 && response.status < 400 ? ": a redirect not followed" : "";
+          throw new APIResponseValidationError(
+            `${response.status} is not a status ${op.method} ${op.path} answers with${what}`,
+            response,
+            text,
+          );
+        }
+        if (op.response === "events") {
+          done();
+          return { data: new EventStream(response) as T, response };
+        }
+        const data = (await this.parse(op.response, response)) as T;
+        done();
+        return { data, response };
       } catch (error) {
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", onAbort);
-        if (error instanceof APIUserAbortError || (options.signal?.aborted && !timedOut)) {
-          throw error instanceof APIUserAbortError ? error : new APIUserAbortError("Request was aborted", { cause: error });
+        done();
+        if (error instanceof SDKError) throw error;
+        if (options.signal?.aborted && !timedOut) {
+          throw new APIUserAbortError("Request was aborted", { cause: error });
+        }
+        if (redirectLoop(error)) {
+          throw new APIResponseValidationError(`too many redirects: ${op.method} ${url}`, undefined, undefined, { cause: error });
         }
         const failure = timedOut
           ? new APITimeoutError(`Request timed out: ${op.method} ${url}`, { cause: error })
@@ -481,34 +624,6 @@ export abstract class BaseClient {
         }
         throw failure;
       }
-      if (op.response !== "events") clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-
-      if (!response.ok) {
-        const shouldRetry = response.headers.get("x-should-retry");
-        const retryStatus =
-          shouldRetry === "true" ||
-          (shouldRetry !== "false" && (RETRY_STATUSES.has(response.status) || response.status >= 500));
-        if (retryStatus && retry < maxRetries) {
-          await response.body?.cancel().catch(() => undefined);
-          await sleep(retryDelay(retry, response.headers), options.signal);
-          continue;
-        }
-        clearTimeout(timer);
-        const text = await response.text().catch(() => "");
-        let parsed: unknown = text === "" ? undefined : text;
-        const type = response.headers.get("content-type") ?? "";
-        if (/json/i.test(type) && text) {
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = text;
-          }
-        }
-        throw this.makeError(response.status, parsed, response.headers);
-      }
-      clearTimeout(timer);
-      return { data: (await this.parse(op.response, response)) as T, response };
     }
   }
 
@@ -519,7 +634,15 @@ export abstract class BaseClient {
         return undefined;
       case "json": {
         const text = await response.text();
-        return text ? (JSON.parse(text) as unknown) : undefined;
+        if (!text) return undefined;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch (error) {
+          const type = (response.headers.get("content-type") ?? "?").split(";")[0];
+          throw new APIResponseValidationError(`${response.status}: the body is not JSON (${type})`, response, text, {
+            cause: error,
+          });
+        }
       }
       case "text":
         return response.text();
