@@ -41,6 +41,9 @@ def create_app(
     default: type[handlers.DefaultHandlers] = handlers.DefaultHandlers,
     security: Security | None = None,
     mock: bool = False,
+    max_body_bytes: int = rt.DEFAULT_MAX_BODY_BYTES,
+    max_file_bytes: int | None = None,
+    error_map: rt.ErrorMap | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """The app: pass an implementation class for each tag; it is instantiated per request with
@@ -49,6 +52,11 @@ def create_app(
     Each argument is typed `type[Interface]` (not a union), so mypy flags a class that lacks an
     operation of the contract: "Only concrete class can be given". With `mock=True`, operations
     without an implementation answer with the contract's examples instead of 501.
+
+    Request bodies are refused with 413 past `max_body_bytes` (an operation's request body may set
+    its own with `x-max-body-bytes`; multipart bodies get room for their files), file parts past
+    their schema's `maxLength` or `max_file_bytes`. `error_map` maps exception types your handlers
+    raise to the `rt.ErrorResponse` answered instead of a 500 (a 503 with Retry-After, say).
     """
     return rt.build_app(
         title=TITLE,
@@ -63,4 +71,7 @@ def create_app(
         fastapi_kwargs=fastapi_kwargs,
         mock=mock,
         mock_answers=mocks,
+        max_body_bytes=max_body_bytes,
+        max_file_bytes=max_file_bytes,
+        error_map=error_map,
     )

@@ -28,6 +28,14 @@ def contract() -> dict[str, Any]:
     return document
 
 
+@functools.cache
+def mocks() -> dict[str, Any]:
+    """What each operation answers in mock mode, worked out from the contract by the generator."""
+    path = Path(__file__).parent / "mocks.json"
+    answers: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return answers
+
+
 def create_app(
     *,
     default: type[handlers.DefaultHandlers] = handlers.DefaultHandlers,
@@ -62,6 +70,7 @@ def create_app(
         verifiers=(security or Security()).verifiers(),
         fastapi_kwargs=fastapi_kwargs,
         mock=mock,
+        mock_answers=mocks,
         max_body_bytes=max_body_bytes,
         max_file_bytes=max_file_bytes,
         error_map=error_map,
