@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .diagnostics import Diagnostics, join_pointer
+from .diagnostics import Diagnostics, join_pointer, split_pointer
+from .extensions import is_extension, is_name_map
 
 SCHEMA_CHILD_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 SCHEMA_CHILD_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -50,7 +51,9 @@ def iter_schemas(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-def _collect(node: Any, pointer: str, found: list[tuple[str, dict[str, Any]]], *, in_schema: bool) -> None:
+def _collect(
+    node: Any, pointer: str, found: list[tuple[str, dict[str, Any]]], *, in_schema: bool, names: bool = False
+) -> None:
     if isinstance(node, dict):
         if in_schema:
             found.append((pointer, node))
@@ -68,15 +71,17 @@ def _collect(node: Any, pointer: str, found: list[tuple[str, dict[str, Any]]], *
                     for index, child in enumerate(children):
                         _collect(child, join_pointer(pointer, key, index), found, in_schema=True)
             return
+        via = split_pointer(pointer)[-1] if pointer else ""
         for key, value in node.items():
-            if key == "schema":
+            if key == "schema" and not names:
                 _collect(value, join_pointer(pointer, key), found, in_schema=True)
-            elif key == "schemas" and isinstance(value, dict):
+            elif key == "schemas" and not names and isinstance(value, dict):
                 for name, child in value.items():
                     _collect(child, join_pointer(pointer, key, name), found, in_schema=True)
-            elif key not in NOT_SCHEMAS and not str(key).startswith("x-"):
+            elif (key not in NOT_SCHEMAS or names) and not is_extension(key, in_name_map=names):
                 # extensions are opaque: a `schema` inside `x-...` is the extension's business
-                _collect(value, join_pointer(pointer, key), found, in_schema=False)
+                child_names = is_name_map(key, key_is_name=names, parent=via)
+                _collect(value, join_pointer(pointer, key), found, in_schema=False, names=child_names)
     elif isinstance(node, list) and not in_schema:
         for index, item in enumerate(node):
             _collect(item, join_pointer(pointer, index), found, in_schema=False)

@@ -10,7 +10,8 @@ from . import ir
 from .diagnostics import Diagnostics, join_pointer
 from .literals import py_literal
 from .names import NameAllocator, pascal_case, snake_case
-from .schemas import ModelSet, Side, TypeRenderer
+from .normalize import iter_schemas
+from .schemas import ModelSet, Side, TypeRenderer, discriminator_tags
 from .validate import deref, iter_operations
 
 DEFAULT_TAG = "default"
@@ -65,7 +66,8 @@ class _Parser:
         self.doc = document
         self.diagnostics = diagnostics
         components = document.get("components") or {}
-        self.models = ModelSet(dict(components.get("schemas") or {}))
+        tags = discriminator_tags([schema for _, schema in iter_schemas(document)])
+        self.models = ModelSet(dict(components.get("schemas") or {}), tags)
         self.types = TypeRenderer(self.models)
         self.bare_types = TypeRenderer(self.models, constraints=False)
         self.class_names = NameAllocator(set(self.models.names._taken))

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostics, join_pointer, split_pointer
+from .extensions import is_extension, is_name_map
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
 from .patterns import engine
@@ -70,11 +71,13 @@ def deref(document: Any, node: Any, limit: int = 64) -> Any:
 def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> bool:
     """Every `$ref` resolves, and no chain of refs loops without reaching an object."""
     ok = True
-    stack: list[tuple[Any, str]] = [(document, "")]
+    stack: list[tuple[Any, str, bool]] = [(document, "", False)]
     while stack:
-        node, pointer = stack.pop()
+        node, pointer, names = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
+            if isinstance(ref, str) and names:
+                continue  # a map of names by reference: the loader reported it
             if isinstance(ref, str):
                 where = join_pointer(pointer, "$ref")
                 try:
@@ -86,13 +89,15 @@ def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> bool:
                     if _loops(document, target, ref):
                         diagnostics.error("ref-cycle", where, f"$ref {ref!r} refers back to itself")
                         ok = False
+            via = split_pointer(pointer)[-1] if pointer else ""
             for key, value in node.items():
-                if isinstance(value, dict | list) and not str(key).startswith("x-"):
-                    stack.append((value, join_pointer(pointer, key)))
+                if isinstance(value, dict | list) and not is_extension(key, in_name_map=names):
+                    child_names = is_name_map(key, key_is_name=names, parent=via)
+                    stack.append((value, join_pointer(pointer, key), child_names))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 if isinstance(value, dict | list):
-                    stack.append((value, join_pointer(pointer, index)))
+                    stack.append((value, join_pointer(pointer, index), False))
     return ok
 
 

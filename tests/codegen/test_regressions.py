@@ -1,0 +1,159 @@
+"""Regression specs (issue 13's in ../shared/specs/regressions, ours in specs/regressions).
+
+Each generates (strict, or --lenient where the document is at fault, with a warning naming what was
+forgiven), imports, passes mypy --strict, routes exactly its operations, and behaves as its contract says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from specfirst_runtime.routing import PathRoute
+
+from specfirst.cli import main
+from tests.codegen.test_shared_specs import example_url, spec_operations
+from tests.conftest import FEATURE_SPECS, ROOT, SHARED_SPECS
+
+SHARED = SHARED_SPECS / "regressions"
+OWN = FEATURE_SPECS / "regressions"
+
+
+@dataclass(frozen=True)
+class Case:
+    spec: Path
+    lenient: bool = False
+    warns: tuple[str, ...] = ()  # each must appear in a warning line of the generation
+
+
+CASES = {
+    "x_key_header": Case(SHARED / "x-key-header" / "api.yaml"),
+    "x_key_property": Case(SHARED / "x-key-property" / "api.yaml"),
+    "properties_ref": Case(
+        SHARED / "properties-ref" / "api.yaml",
+        lenient=True,
+        warns=(
+            "properties-ref/api.yaml:15:19: /paths/~1droplets/get/responses/200/content/application~1json/"
+            "schema/properties/$ref: warning: $ref 'attributes.yml#/droplet_properties' stands for a whole",
+        ),
+    ),
+    "discriminator_plain_string": Case(SHARED / "discriminator-plain-string.yaml"),
+    "discriminator_shared_branch": Case(OWN / "discriminator-shared-branch.yaml"),
+}
+
+
+@dataclass
+class Generated:
+    package: ModuleType
+    folder: Path
+    output: str
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Generated]]:
+    base = tmp_path_factory.mktemp("regressions")
+    made: dict[str, Generated] = {}
+    sys.path.insert(0, str(base))
+    for name, case in CASES.items():
+        out = io.StringIO()
+        flags = ["--lenient"] if case.lenient else []
+        with contextlib.redirect_stderr(out), contextlib.redirect_stdout(out):
+            code = main(["generate", str(case.spec), "--out", str(base / name), *flags])
+        assert code == 0, out.getvalue()
+        made[name] = Generated(importlib.import_module(name), base / name, out.getvalue())
+    yield made
+    sys.path.remove(str(base))
+
+
+def routed(app: Any) -> set[tuple[str, str]]:
+    return {
+        (method, route.path)
+        for route in app.router.routes
+        if isinstance(route, PathRoute)
+        for method in route.allow
+    }
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_generates_imports_and_routes_exactly_its_operations(
+    generated: dict[str, Generated], name: str
+) -> None:
+    case, gen = CASES[name], generated[name]
+    warnings = [line for line in gen.output.splitlines() if ": warning: " in line]
+    for expected in case.warns:
+        assert any(expected in line for line in warnings), gen.output
+    if not case.lenient:
+        assert not warnings, gen.output
+    app = gen.package.create_app()
+    assert routed(app) == spec_operations(case.spec)
+    client = TestClient(app)
+    for method, path in sorted(routed(app)):
+        assert client.request(method, example_url(path)).status_code == 501
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c.lenient])
+def test_strict_refuses_what_lenient_forgives_with_a_located_error(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    out = io.StringIO()
+    with contextlib.redirect_stderr(out), contextlib.redirect_stdout(out):
+        code = main(["generate", str(case.spec), "--out", str(tmp_path / "pkg")])
+    assert code == 2
+    for expected in case.warns:
+        assert expected.replace("warning: ", "") in out.getvalue()
+
+
+def test_generated_packages_pass_mypy_strict(generated: dict[str, Generated]) -> None:
+    folders = sorted(g.folder for g in generated.values())
+    mypy = subprocess.run(
+        [Path(sys.executable).parent / "mypy", "--strict", "--no-incremental", *(f.name for f in folders)],
+        capture_output=True,
+        text=True,
+        cwd=folders[0].parent,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert mypy.returncode == 0, mypy.stdout[-3000:]
+
+
+def test_x_named_header_and_property_keep_their_names(generated: dict[str, Generated]) -> None:
+    header_api = generated["x_key_header"].folder
+    assert "x-request-id" in "".join(p.read_text() for p in header_api.rglob("*.py"))
+    schema = generated["x_key_property"].package.create_app().openapi()
+    body = schema["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "x-trace" in str(body) or "x-trace" in str(schema.get("components"))
+
+
+def test_properties_map_by_reference_is_inlined(generated: dict[str, Generated]) -> None:
+    text = "".join(p.read_text() for p in generated["properties_ref"].folder.rglob("*.py"))
+    assert "status" in text and "max_length=64" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "body", "status"),
+    [
+        ("discriminator_plain_string", "/records", {"type": "A", "a": "x"}, 204),
+        ("discriminator_plain_string", "/records", {"type": "B", "b": 1}, 204),
+        ("discriminator_plain_string", "/records", {"type": "B", "a": "x"}, 422),
+        ("discriminator_plain_string", "/records", {"type": "C", "a": "x"}, 422),
+        ("discriminator_shared_branch", "/pets", {"kind": "kitten"}, 204),
+        ("discriminator_shared_branch", "/pets", {"kind": "cat", "x-lives": 3}, 204),
+        ("discriminator_shared_branch", "/pets", {"kind": "Dog"}, 204),  # implicit: the schema's name
+        ("discriminator_shared_branch", "/pets", {"kind": "Cat"}, 422),
+    ],
+)
+def test_discriminated_body_selects_its_branch_by_the_mapping(
+    generated: dict[str, Generated], name: str, path: str, body: dict[str, Any], status: int
+) -> None:
+    client = TestClient(generated[name].package.create_app(mock=True))
+    assert client.post(path, json=body).status_code == status
