@@ -105,7 +105,7 @@ def discriminator_tags(schemas: list[dict[str, Any]]) -> dict[str, dict[str, lis
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
             continue
         tag: str = disc["propertyName"]
-        mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+        mapping = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
         values: dict[str, list[str]] = {}
         for value, ref in mapping.items():
             if (component := _component(ref)) is not None:
