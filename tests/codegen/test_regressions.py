@@ -12,6 +12,7 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,8 @@ CASES = {
     ),
     "discriminator_plain_string": Case(SHARED / "discriminator-plain-string.yaml"),
     "discriminator_shared_branch": Case(OWN / "discriminator-shared-branch.yaml"),
+    "param_named_schema": Case(SHARED / "param-named-schema.yaml"),
+    "shadowing_names": Case(OWN / "shadowing-names.yaml"),
 }
 
 
@@ -71,7 +74,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ge
         with contextlib.redirect_stderr(out), contextlib.redirect_stdout(out):
             code = main(["generate", str(case.spec), "--out", str(base / name), *flags])
         assert code == 0, out.getvalue()
-        made[name] = Generated(importlib.import_module(name), base / name, out.getvalue())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a field shadowing BaseModel warns at import
+            made[name] = Generated(importlib.import_module(name), base / name, out.getvalue())
     yield made
     sys.path.remove(str(base))
 
@@ -157,3 +162,17 @@ def test_discriminated_body_selects_its_branch_by_the_mapping(
 ) -> None:
     client = TestClient(generated[name].package.create_app(mock=True))
     assert client.post(path, json=body).status_code == status
+
+
+def test_names_shadowing_base_model_keep_their_wire_names(generated: dict[str, Generated]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client = TestClient(generated["param_named_schema"].package.create_app(mock=True))
+        assert client.get("/t", params={"schema": "s"}).status_code == 204
+        assert client.get("/t").status_code == 422
+        client = TestClient(generated["shadowing_names"].package.create_app(mock=True), cookies={"dict": "d"})
+        form = {"validate": "v", "model_dump": "2", "fields": "f"}
+        query = {"schema": "s", "model_config": "3", "type": "t"}
+        answer = client.post("/things/a", params=query, headers={"json": "j"}, data=form)
+        assert answer.status_code == 200, answer.text
+        assert client.post("/things/a", params={"model_config": "3"}, data=form).status_code == 422

@@ -9,7 +9,7 @@ from typing import Any
 from . import ir
 from .diagnostics import Diagnostics, join_pointer
 from .literals import py_literal
-from .names import NameAllocator, pascal_case, snake_case
+from .names import NameAllocator, field_name, pascal_case, snake_case
 from .normalize import iter_schemas
 from .schemas import ModelSet, Side, TypeRenderer, discriminator_tags
 from .validate import deref, iter_operations
@@ -250,7 +250,7 @@ class _Parser:
             schema = schema if isinstance(schema, dict) else {}
             resolved = deref(self.doc, schema)
             required = bool(param.get("required", False)) or location is ir.Location.PATH
-            py_name = names.claim(snake_case(str(param["name"]), fallback="param"), sep="_")
+            py_name = names.claim(field_name(str(param["name"]), fallback="param"), sep="_")
             hoist_as = f"{prefix}{pascal_case(py_name)}"
             annotation = self.types.render(schema, Side.REQUEST, hoist_as)
             type_ = self.bare_types.render(schema, Side.REQUEST, hoist_as)
@@ -381,7 +381,7 @@ class _Parser:
             headers.append(
                 ir.Header(
                     name=str(name),
-                    py_name=names.claim(snake_case(str(name), fallback="header"), sep="_"),
+                    py_name=names.claim(field_name(str(name), fallback="header"), sep="_"),
                     required=required,
                     type=type_ if required else type_.wrap("{} | None"),
                     description=str(header.get("description", "")),
