@@ -37,8 +37,48 @@ def normalize(document: dict[str, Any], diagnostics: Diagnostics, *, from_30: bo
     """Rewrite `document` in place into 3.1 shape."""
     if from_30:
         document["openapi"] = "3.1.0"
-    for pointer, schema in iter_schemas(document):
+    found = iter_schemas(document)
+    _recursion_keywords(found, diagnostics)
+    for pointer, schema in found:
         _normalize_schema(schema, pointer, diagnostics, from_30=from_30)
+
+
+def _recursion_keywords(found: list[tuple[str, dict[str, Any]]], diagnostics: Diagnostics) -> None:
+    """Draft 2019-09's `$recursiveRef: "#"` / `$recursiveAnchor: true` (not in 3.1's dialect, 2020-12).
+
+    Read as the recursion they mean: a `$ref` to the nearest enclosing schema declaring `$recursiveAnchor:
+    true`, else to the outermost schema it stands in (its resource root); the anchor is dropped.
+    """
+    by_pointer = dict(found)
+    for pointer, schema in found:
+        if "$recursiveAnchor" in schema:
+            diagnostics.error(
+                "recursive-anchor",
+                join_pointer(pointer, "$recursiveAnchor"),
+                "`$recursiveAnchor` is draft 2019-09, not in OpenAPI 3.1's dialect: dropped",
+                recoverable=True,
+            )
+        ref = schema.get("$recursiveRef")
+        if ref is None:
+            continue
+        where = join_pointer(pointer, "$recursiveRef")
+        if ref != "#" or "$ref" in schema:
+            diagnostics.error("recursive-ref", where, f"`$recursiveRef: {ref!r}` cannot be read as a $ref")
+            continue
+        tokens = split_pointer(pointer)
+        enclosing = [join_pointer("", *tokens[:cut]) for cut in range(len(tokens), -1, -1)]
+        enclosing = [p for p in enclosing if p in by_pointer]
+        target = next((p for p in enclosing if by_pointer[p].get("$recursiveAnchor") is True), enclosing[-1])
+        diagnostics.error(
+            "recursive-ref",
+            where,
+            f"`$recursiveRef` is draft 2019-09, not in OpenAPI 3.1's dialect: read as $ref to '#{target}'",
+            recoverable=True,
+        )
+        del schema["$recursiveRef"]
+        schema["$ref"] = "#" + target
+    for _, schema in found:
+        schema.pop("$recursiveAnchor", None)
 
 
 NOT_SCHEMAS = ("example", "examples", "default", "const", "enum")  # values, never walked for schemas
