@@ -193,3 +193,25 @@ def test_recursive_ref_is_the_recursion_it_means(generated: dict[str, Generated]
     assert tree.children[0].children[0].name == "c"
     with pytest.raises(ValueError, match="name"):
         node.model_validate({"name": "a", "children": [{"children": []}]})
+
+
+def run_main(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stderr(out), contextlib.redirect_stdout(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["python", "typescript"])
+@pytest.mark.parametrize(
+    "spec", sorted((FEATURE_SPECS / "broken-schemas").glob("*.yaml")), ids=lambda p: p.name
+)
+def test_sdk_lenient_reports_the_located_errors_generate_reports(
+    spec: Path, lang: str, tmp_path: Path
+) -> None:
+    generated_code, generated = run_main("generate", str(spec), "--out", str(tmp_path / "pkg"), "--lenient")
+    sdk_code, sdk = run_main("sdk", str(spec), "--lang", lang, "--out", str(tmp_path / "sdk"), "--lenient")
+    assert (generated_code, sdk_code) == (2, 2), sdk
+    errors = [line for line in generated.splitlines() if ": /" in line and ": warning: " not in line]
+    assert errors
+    assert all(line in sdk for line in errors), sdk
