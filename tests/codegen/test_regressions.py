@@ -215,3 +215,37 @@ def test_sdk_lenient_reports_the_located_errors_generate_reports(
     errors = [line for line in generated.splitlines() if ": /" in line and ": warning: " not in line]
     assert errors
     assert all(line in sdk for line in errors), sdk
+
+
+def test_mock_stopped_with_sigterm_removes_its_temporary_folder(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    spec = SHARED / "param-named-schema.yaml"
+    cli = Path(sys.executable).parent / "specfirst"
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [cli, "mock", str(spec), "--port", str(port)], env=env, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # ready when it accepts connections
+            assert server.poll() is None, "the mock exited early"
+            assert time.monotonic() < deadline, "the mock did not start"
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        assert list(tmp_path.glob("specfirst-mock-*"))
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert code in (0, 143)
+    assert not list(tmp_path.iterdir())
