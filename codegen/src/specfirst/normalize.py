@@ -149,6 +149,8 @@ def _normalize_schema(
             rewritten(bound)
             if schema.pop(bound) and limit in schema:
                 schema[bound] = schema.pop(limit)
+    if schema.get("enum") == []:
+        _refuse_everything(schema, pointer, diagnostics)
     required = schema.get("required")
     if isinstance(required, list) and len({str(r) for r in required}) != len(required):
         repeated = sorted({str(r) for r in required if required.count(r) > 1})
@@ -161,6 +163,22 @@ def _normalize_schema(
         schema["required"] = list(dict.fromkeys(required))  # the schema means the same without repeats
     if from_30 and "example" in schema and "examples" not in schema:
         schema["examples"] = [schema.pop("example")]
+
+
+def _refuse_everything(schema: dict[str, Any], pointer: str, diagnostics: Diagnostics) -> None:
+    """`enum: []` admits no value. Python has no type for that pydantic can validate (`Never` is refused),
+    and an empty enum became an empty class: it becomes a string no value can satisfy instead (a length
+    of at least 1 and at most 0), which types as `str`, refuses whatever is sent, and says why."""
+    diagnostics.warning(
+        "empty-enum", join_pointer(pointer, "enum"), "`enum: []` admits no value: every value sent is refused"
+    )
+    kept = {
+        k: v
+        for k, v in schema.items()
+        if k in ("title", "description", "deprecated", "readOnly", "writeOnly")
+    }
+    schema.clear()
+    schema.update(kept, type="string", minLength=1, maxLength=0)
 
 
 def _make_nullable(schema: dict[str, Any]) -> None:
