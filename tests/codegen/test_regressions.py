@@ -73,6 +73,7 @@ CASES = {
             "/paths/~1items/post/parameters/0/schema/enum: warning: `enum: []` admits no value",
         ),
     ),
+    "declared_error_shape": Case(SHARED / "declared-error-shape.yaml"),
 }
 
 
@@ -271,3 +272,59 @@ def test_empty_enum_refuses_every_value(generated: dict[str, Generated]) -> None
     assert client.post("/items", json={"name": "a"}).status_code == 204
     assert client.post("/items", json={"name": "a", "flavour": "x"}).status_code == 422
     assert client.post("/items", json={"name": "a"}, headers={"X-Mode": "1"}).status_code == 422
+
+
+def declared_error_schema(spec: Path) -> dict[str, Any]:
+    import yaml
+
+    document = yaml.safe_load(spec.read_text())
+    return {"$ref": "#/components/schemas/ErrorResponse", "components": document["components"]}
+
+
+def test_errors_the_runtime_answers_fit_the_declared_error_schema(generated: dict[str, Generated]) -> None:
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(declared_error_schema(CASES["declared_error_shape"].spec))
+    client = TestClient(generated["declared_error_shape"].package.create_app(mock=True))
+    answers = {
+        "path parameter": client.post("/channels/abc/followers", json={"webhook_channel_id": "1"}),
+        "body": client.post("/channels/1/followers", json={"webhook_channel_id": 5}),
+        "missing body": client.post("/channels/1/followers"),
+        "undecodable body": client.post(
+            "/channels/1/followers", content=b"{", headers={"content-type": "application/json"}
+        ),
+        "unknown path": client.get("/nowhere"),
+        "method": client.get("/channels/1/followers"),
+    }
+    for what, answer in answers.items():
+        assert answer.status_code in (404, 405, 422), (what, answer.status_code)
+        assert answer.headers["content-type"] == "application/json", what
+        body = answer.json()
+        assert not list(validator.iter_errors(body)), (what, body)
+        assert body["code"] == answer.status_code, what
+    assert answers["body"].json()["message"]
+    assert client.post("/channels/1/followers", json={"webhook_channel_id": "1"}).status_code == 204
+
+
+def test_mock_of_declared_error_shape_passes_schemathesis(generated: dict[str, Generated]) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis import GenerationMode
+
+    from tests.codegen.test_mock import CHECKS
+
+    schema = schemathesis.openapi.from_path(str(CASES["declared_error_shape"].spec))
+    schema.app = generated["declared_error_shape"].package.create_app(mock=True)
+    schema.config.update(base_url="http://localhost")
+    for operation in schema.get_all_operations():
+        op: Any = operation.ok()  # type: ignore[union-attr]
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @given(case=op.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+            )
+            def run(case: Any) -> None:
+                case.call_and_validate(checks=CHECKS)
+
+            run()

@@ -8,6 +8,7 @@ from typing import Any
 
 from . import ir
 from .diagnostics import Diagnostics, join_pointer
+from .error_bodies import error_body, problem_fits
 from .literals import py_literal
 from .names import NameAllocator, field_name, pascal_case, snake_case
 from .normalize import iter_schemas
@@ -445,6 +446,12 @@ class _Parser:
             if isinstance(detail, dict) and detail.get("type") == "array":
                 props = {("detail[]" if name == "detail" else name): value for name, value in props.items()}
             fields = tuple(props) if props else None
+            if not problem_fits(self.doc, schema, status, fields):
+                own = error_body(self.doc, schema, status)
+                if own is not None:
+                    return ir.ErrorShape(
+                        status, media_type, fields, own.template, own.message, own.errors, own.status
+                    )
         return ir.ErrorShape(status, media_type, fields)
 
 
