@@ -74,6 +74,7 @@ CASES = {
         ),
     ),
     "declared_error_shape": Case(SHARED / "declared-error-shape.yaml"),
+    "x_names": Case(OWN / "x-names" / "api.yaml"),
 }
 
 
@@ -328,3 +329,15 @@ def test_mock_of_declared_error_shape_passes_schemathesis(generated: dict[str, G
                 case.call_and_validate(checks=CHECKS)
 
             run()
+
+
+def test_x_names_in_every_name_position(generated: dict[str, Generated]) -> None:
+    app = generated["x_names"].package.create_app(mock=True)
+    assert routed(app) == {("GET", "/x-things/{x-id}")}  # `x-internal` under paths is an extension
+    answer = TestClient(app).get("/x-things/a", params={"x-trace": "t"}, headers={"x-api-key": "k"})
+    assert answer.status_code == 200
+    assert answer.json() == {"x-kind": "x-a", "x-extra": {"x-deep": 1}}  # the example named x-first
+    models = generated["x_names"].package.models
+    assert models.XExtra.model_validate({"x-deep": 1, "x-other": 2}).model_dump(by_alias=True)["x-other"] == 2
+    with pytest.raises(ValueError):
+        models.XExtra.model_validate({"x-other": "not an integer"})

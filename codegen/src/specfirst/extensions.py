@@ -7,6 +7,9 @@ never extensions. Every walker over the raw document asks here, so they all agre
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 # Keys whose value is a map from a name to an object (or a value), when the key is itself a field of an
 # OpenAPI object or a schema keyword (not a name inside one of these maps).
 NAME_MAPS = frozenset(
@@ -58,3 +61,8 @@ def is_name_map(key: object, *, key_is_name: bool, parent: object = None) -> boo
 def is_extension(key: object, *, in_name_map: bool) -> bool:
     """Is `key` a vendor extension where it stands? Never inside a map of names."""
     return not in_name_map and isinstance(key, str) and key.startswith("x-")
+
+
+def without_extensions(mapping: Mapping[Any, Any]) -> dict[Any, Any]:
+    """The entries of an object that allows extensions beside its names (paths, responses, callbacks)."""
+    return {key: value for key, value in mapping.items() if not is_extension(key, in_name_map=False)}

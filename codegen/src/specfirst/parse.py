@@ -9,6 +9,7 @@ from typing import Any
 from . import ir
 from .diagnostics import Diagnostics, join_pointer
 from .error_bodies import error_body, problem_fits
+from .extensions import without_extensions
 from .literals import py_literal
 from .names import NameAllocator, field_name, pascal_case, snake_case
 from .normalize import iter_schemas
@@ -333,7 +334,7 @@ class _Parser:
 
     def _responses(self, raw: dict[str, Any], prefix: str) -> tuple[ir.Response, ...]:
         result = []
-        for status, response in raw.items():
+        for status, response in without_extensions(raw).items():
             status = str(status)
             response = deref(self.doc, response)
             if not isinstance(response, dict):

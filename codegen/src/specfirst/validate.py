@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostics, join_pointer, split_pointer
-from .extensions import is_extension, is_name_map
+from .extensions import is_extension, is_name_map, without_extensions
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
 from .patterns import engine
@@ -123,7 +123,7 @@ def iter_operations(
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return []
-    for path, item in paths.items():
+    for path, item in without_extensions(paths).items():
         try:
             item = deref(document, item)
         except KeyError:
@@ -180,7 +180,7 @@ def check_operations(document: dict[str, Any], diagnostics: Diagnostics) -> None
                 )
         responses = operation.get("responses")
         if isinstance(responses, dict):
-            for code in responses:
+            for code in without_extensions(responses):
                 if not STATUS_CODE.match(str(code)):
                     diagnostics.error(
                         "status-code",

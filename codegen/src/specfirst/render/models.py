@@ -83,6 +83,10 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
         # the uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
         # dict.get: harmless at run time
         silenced.append("arg-type")
+    if "__json_schema_pattern_properties__" in source:
+        # the patternProperties helper datamodel-code-generator writes leaves a dict unannotated and
+        # assigns into the Mapping it was given (after copying it): harmless at run time
+        silenced += ["var-annotated", "index"]
     if SUBCLASS.search(source):
         # allOf becomes a subclass that narrows an inherited field (`list[Station]` for `list[dict]`):
         # valid for pydantic, an invariance complaint for mypy
