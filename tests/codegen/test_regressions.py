@@ -75,6 +75,7 @@ CASES = {
     ),
     "declared_error_shape": Case(SHARED / "declared-error-shape.yaml"),
     "x_names": Case(OWN / "x-names" / "api.yaml"),
+    "external_mapping": Case(OWN / "external-mapping" / "api.yaml"),
 }
 
 
@@ -177,6 +178,9 @@ def test_properties_map_by_reference_is_inlined(generated: dict[str, Generated])
         ("discriminator_shared_branch", "/pets", {"kind": "cat", "x-lives": 3}, 204),
         ("discriminator_shared_branch", "/pets", {"kind": "Dog"}, 204),  # implicit: the schema's name
         ("discriminator_shared_branch", "/pets", {"kind": "Cat"}, 422),
+        ("external_mapping", "/shapes", {"kind": "circle", "radius": 1}, 204),  # mapping into shapes.yml
+        ("external_mapping", "/shapes", {"kind": "square", "side": 1}, 204),
+        ("external_mapping", "/shapes", {"kind": "Circle", "radius": 1}, 422),
     ],
 )
 def test_discriminated_body_selects_its_branch_by_the_mapping(
@@ -341,3 +345,11 @@ def test_x_names_in_every_name_position(generated: dict[str, Generated]) -> None
     assert models.XExtra.model_validate({"x-deep": 1, "x-other": 2}).model_dump(by_alias=True)["x-other"] == 2
     with pytest.raises(ValueError):
         models.XExtra.model_validate({"x-other": "not an integer"})
+
+
+def test_percent_encoded_pointer_and_defs_of_a_referenced_file(generated: dict[str, Generated]) -> None:
+    client = TestClient(generated["external_mapping"].package.create_app(mock=True))
+    assert client.get("/again").json() == client.get("/a1").json()  # `#/paths/~1a%7Bb%7D/...`
+    tagged = generated["external_mapping"].package.models.Tagged
+    with pytest.raises(ValueError, match="5"):
+        tagged.model_validate({"tag": "toolong"})  # maxLength from shapes.yml's $defs

@@ -401,6 +401,9 @@ class _Bundler:
                     # are counted: YAML aliases under one would otherwise expand unseen downstream
                     self._count(node[key], join_pointer(out_ptr, key), depth + 1)
                     continue
+                if key == "mapping" and in_schema and not names and isinstance(node[key], dict):
+                    node[key] = self._mapping(node[key], file, file_ptr, join_pointer(out_ptr, key), depth)
+                    continue
                 child_schema = in_schema or (key in ("schema", "schemas") and not names)
                 node[key] = self._walk(
                     node[key],
@@ -476,7 +479,9 @@ class _Bundler:
             target = (Path(url), unquote(parts.fragment))
         elif not parts.path:
             if file == self.root.resolve() and not names:
-                # a local ref of the root document: already right; siblings of $ref are walked too
+                # a local ref of the root document: already right, once its fragment is decoded (every
+                # walker downstream reads `#/paths/~1a{b}`, not `#/paths/~1a%7Bb%7D`); siblings are walked too
+                node["$ref"] = "#" + unquote(parts.fragment)
                 for key in list(node):
                     if key != "$ref":
                         node[key] = self._walk(
@@ -544,6 +549,25 @@ class _Bundler:
         self.inlining.pop()
         return inlined
 
+    def _mapping(self, mapping: dict[str, Any], file: Path, file_ptr: str, out_ptr: str, depth: int) -> Any:
+        """A discriminator's mapping: its values are refs in strings, bundled as `$ref`s are."""
+        out: dict[str, Any] = {}
+        for value, target in mapping.items():
+            if isinstance(target, str) and ("#" in target or "/" in target or target.endswith(SPEC_SUFFIXES)):
+                where = join_pointer(out_ptr, value)
+                bundled = self._ref(
+                    {"$ref": target},
+                    target,
+                    file,
+                    join_pointer(file_ptr, value),
+                    where,
+                    in_schema=True,
+                    depth=depth,
+                )
+                target = bundled.get("$ref", target) if isinstance(bundled, dict) else target
+            out[value] = target
+        return out
+
     def _map_ref(
         self,
         node: dict[str, Any],
@@ -592,6 +616,7 @@ class _Bundler:
 
 
 _MISSING = object()
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _resolve_in(data: Any, pointer: str) -> Any:
