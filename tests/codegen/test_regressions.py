@@ -76,6 +76,7 @@ CASES = {
     "declared_error_shape": Case(SHARED / "declared-error-shape.yaml"),
     "x_names": Case(OWN / "x-names" / "api.yaml"),
     "external_mapping": Case(OWN / "external-mapping" / "api.yaml"),
+    "dynamic_ref": Case(OWN / "dynamic-ref.yaml"),
 }
 
 
@@ -353,3 +354,12 @@ def test_percent_encoded_pointer_and_defs_of_a_referenced_file(generated: dict[s
     tagged = generated["external_mapping"].package.models.Tagged
     with pytest.raises(ValueError, match="5"):
         tagged.model_validate({"tag": "toolong"})  # maxLength from shapes.yml's $defs
+
+
+def test_dynamic_ref_recursion_and_ref_siblings(generated: dict[str, Generated]) -> None:
+    package = generated["dynamic_ref"].package
+    tree = package.models.Tree.model_validate({"label": "a", "children": [{"label": "b", "children": []}]})
+    assert tree.children[0].label == "b"
+    client = TestClient(package.create_app(mock=True))
+    assert client.post("/named", json="abc").status_code == 204
+    assert client.post("/named", json="abcd").status_code == 422  # maxLength beside the $ref

@@ -70,6 +70,10 @@ class Side(StrEnum):
     RESPONSE = "Out"
 
 
+# keywords that say something about a value without constraining it
+ANNOTATIONS = frozenset({"description", "title", "examples", "example", "deprecated", "$comment", "summary"})
+
+
 def _component(ref: Any) -> str | None:
     if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
         return ref[len(COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
@@ -323,7 +327,9 @@ class TypeRenderer:
             if (is_object_like(target) and not _is_union(target)) or depth > 8:
                 cls = self.models.class_for(ref, side)
                 return TypeExpr(cls, models=frozenset({cls}))
-            return self.render(target, side, hoist_as, depth=depth + 1)
+            # 3.1: keywords beside `$ref` apply too (`{$ref: Name, maxLength: 3}`)
+            siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in ANNOTATIONS}
+            return self.render({**target, **siblings}, side, hoist_as, depth=depth + 1)
         if _is_union(schema):
             # Rendered in place rather than as the RootModel the models module would make (and then
             # collapse away): handlers take and return the variants themselves.
