@@ -77,6 +77,7 @@ CASES = {
     "x_names": Case(OWN / "x-names" / "api.yaml"),
     "external_mapping": Case(OWN / "external-mapping" / "api.yaml"),
     "dynamic_ref": Case(OWN / "dynamic-ref.yaml"),
+    "default_error_shape": Case(OWN / "default-error-shape.yaml"),
 }
 
 
@@ -363,3 +364,22 @@ def test_dynamic_ref_recursion_and_ref_siblings(generated: dict[str, Generated])
     client = TestClient(package.create_app(mock=True))
     assert client.post("/named", json="abc").status_code == 204
     assert client.post("/named", json="abcd").status_code == 422  # maxLength beside the $ref
+
+
+def test_errors_fit_an_error_schema_declared_only_as_default(generated: dict[str, Generated]) -> None:
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    document = yaml.safe_load(CASES["default_error_shape"].spec.read_text())
+    declared = document["paths"]["/orders/{id}"]["put"]["responses"]["default"]["content"]["application/json"]
+    validator = Draft202012Validator(declared["schema"])
+    client = TestClient(generated["default_error_shape"].package.create_app(mock=True))
+    answers = [
+        client.put("/orders/0", json={"quantity": 1}),
+        client.put("/orders/1", json={"quantity": 0}),
+        client.get("/orders/1"),
+        client.get("/nowhere"),
+    ]
+    assert [a.status_code for a in answers] == [422, 422, 405, 404]
+    for answer in answers:
+        assert not list(validator.iter_errors(answer.json())), answer.text

@@ -17,6 +17,9 @@ from .schemas import ModelSet, Side, TypeRenderer, discriminator_tags
 from .validate import deref, iter_operations
 
 DEFAULT_TAG = "default"
+# what the runtime answers about the request itself, in the `default` response's shape when that is all the
+# contract declares (401, 403, 500 and 501 keep their problem bodies: `default` is often a success shape)
+DEFAULT_COVERS = frozenset({400, 404, 405, 413, 422})
 ERROR_STATUSES_PRODUCED = (400, 401, 403, 404, 405, 406, 413, 415, 422, 500, 501)
 # create_app's keyword arguments are the tags' names: they must not shadow what app.py uses
 RESERVED_TAG_NAMES = frozenset(
@@ -428,6 +431,8 @@ class _Parser:
 
     def _error_shape(self, responses: dict[str, Any], status: int) -> ir.ErrorShape | None:
         raw = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
+        if raw is None and status in DEFAULT_COVERS:
+            raw = responses.get("default")
         if raw is None:
             return None
         response = deref(self.doc, raw)
