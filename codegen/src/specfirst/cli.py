@@ -215,10 +215,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve_mock(args: argparse.Namespace) -> int:
     import importlib
+    import signal
     import tempfile
 
     import uvicorn
 
+    def terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    # SIGTERM (docker stop, a supervisor) must clean up as SIGINT does: uvicorn shuts down gracefully, then
+    # raises the signal again for the previous handler, which unwinds the `with` below instead of dying
+    signal.signal(signal.SIGTERM, terminated)
     options = Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
     with tempfile.TemporaryDirectory(prefix="specfirst-mock-") as folder:
         try:

@@ -33,6 +33,7 @@ from .diff_schemas import (
     as_mapping,
     resolve,
 )
+from .extensions import without_extensions
 from .validate import HTTP_METHODS, PATH_TEMPLATE
 
 __all__ = ["Change", "Severity", "diff_specs", "failing", "info_version", "major_bump", "semver_major"]
@@ -444,8 +445,12 @@ class _OperationDiff:
     def _responses(self) -> None:
         old_ptr = join_pointer(self.old.pointer, "responses")
         new_ptr = join_pointer(self.new.pointer, "responses")
-        before = {str(k): v for k, v in as_mapping(self.old.operation.get("responses")).items()}
-        after = {str(k): v for k, v in as_mapping(self.new.operation.get("responses")).items()}
+        before = {
+            str(k): v for k, v in without_extensions(as_mapping(self.old.operation.get("responses"))).items()
+        }
+        after = {
+            str(k): v for k, v in without_extensions(as_mapping(self.new.operation.get("responses"))).items()
+        }
         gone = [c for c in before if c not in after and _is_success(c)]
         fresh = [c for c in after if c not in before and _is_success(c)]
         for code in gone:

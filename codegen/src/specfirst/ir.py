@@ -140,6 +140,12 @@ class ErrorShape:
     status: int
     media_type: str
     fields: tuple[str, ...] | None  # problem fields the declared schema has (`detail[]`: a list); None: any
+    # a shape of the contract's own (not a problem, not FastAPI's): a valid body, and the members that take
+    # the message, the list of errors and the status (see error_bodies)
+    template: dict[str, Any] | None = None
+    message_key: str | None = None
+    errors_key: str | None = None
+    status_key: str | None = None
 
 
 @dataclass(frozen=True)

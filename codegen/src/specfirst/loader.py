@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from .diagnostics import Diagnostics, Location, SpecError, join_pointer, split_pointer
+from .extensions import is_extension, is_name_map
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -370,23 +371,40 @@ class _Bundler:
         return (base.parent / unquote(parts.path)).resolve(), unquote(parts.fragment)
 
     def _walk(
-        self, node: Any, file: Path, file_ptr: str, out_ptr: str, *, in_schema: bool, depth: int
+        self,
+        node: Any,
+        file: Path,
+        file_ptr: str,
+        out_ptr: str,
+        *,
+        in_schema: bool,
+        depth: int,
+        names: bool = False,
     ) -> Any:
-        """Rewrite refs under `node` (which came from `file` at `file_ptr`); returns the node to keep."""
+        """Rewrite refs under `node` (which came from `file` at `file_ptr`); returns the node to keep.
+
+        `names` says `node` is a map of names (properties, headers, ...), whose `x-` keys are not extensions.
+        """
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             self._too_big(out_ptr, depth)
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str):
+            if isinstance(ref, str) and names:
+                return self._map_ref(node, ref, file, file_ptr, out_ptr, in_schema=in_schema, depth=depth)
+            if isinstance(ref, str) and not names:
                 return self._ref(node, ref, file, file_ptr, out_ptr, in_schema=in_schema, depth=depth)
+            via = split_pointer(out_ptr)[-1] if out_ptr else ""
             for key in list(node):
-                if isinstance(key, str) and key.startswith("x-"):
+                if is_extension(key, in_name_map=names):
                     # vendor extensions are opaque (their refs may name docs or code samples), but they
                     # are counted: YAML aliases under one would otherwise expand unseen downstream
                     self._count(node[key], join_pointer(out_ptr, key), depth + 1)
                     continue
-                child_schema = in_schema or key in ("schema", "schemas")
+                if key == "mapping" and in_schema and not names and isinstance(node[key], dict):
+                    node[key] = self._mapping(node[key], file, file_ptr, join_pointer(out_ptr, key), depth)
+                    continue
+                child_schema = in_schema or (key in ("schema", "schemas") and not names)
                 node[key] = self._walk(
                     node[key],
                     file,
@@ -394,6 +412,7 @@ class _Bundler:
                     join_pointer(out_ptr, key),
                     in_schema=child_schema,
                     depth=depth + 1,
+                    names=is_name_map(key, key_is_name=names, parent=via),
                 )
         elif isinstance(node, list):
             for index, item in enumerate(node):
@@ -439,6 +458,7 @@ class _Bundler:
         *,
         in_schema: bool,
         depth: int,
+        names: bool = False,
     ) -> Any:
         ref_ptr = join_pointer(out_ptr, "$ref")
         parts = urlsplit(ref)
@@ -458,8 +478,10 @@ class _Bundler:
                 return node
             target = (Path(url), unquote(parts.fragment))
         elif not parts.path:
-            if file == self.root.resolve():
-                # a local ref of the root document: already right; siblings of $ref are walked too
+            if file == self.root.resolve() and not names:
+                # a local ref of the root document: already right, once its fragment is decoded (every
+                # walker downstream reads `#/paths/~1a{b}`, not `#/paths/~1a%7Bb%7D`); siblings are walked too
+                node["$ref"] = "#" + unquote(parts.fragment)
                 for key in list(node):
                     if key != "$ref":
                         node[key] = self._walk(
@@ -493,7 +515,7 @@ class _Bundler:
         if value is _MISSING:
             self.diagnostics.error("ref", ref_ptr, f"$ref {ref!r} does not resolve")
             return node
-        if in_schema or target in self.schema_names:
+        if (in_schema or target in self.schema_names) and not names:
             name = self.schema_names.get(target)
             if name is None or (name not in self.new_schemas and name not in self.placed):
                 name = self._schema_name(target, name)
@@ -522,9 +544,60 @@ class _Bundler:
             out_ptr,
             in_schema=in_schema,
             depth=depth + 1,
+            names=names,
         )
         self.inlining.pop()
         return inlined
+
+    def _mapping(self, mapping: dict[str, Any], file: Path, file_ptr: str, out_ptr: str, depth: int) -> Any:
+        """A discriminator's mapping: its values are refs in strings, bundled as `$ref`s are."""
+        out: dict[str, Any] = {}
+        for value, target in mapping.items():
+            if isinstance(target, str) and ("#" in target or "/" in target or target.endswith(SPEC_SUFFIXES)):
+                where = join_pointer(out_ptr, value)
+                bundled = self._ref(
+                    {"$ref": target},
+                    target,
+                    file,
+                    join_pointer(file_ptr, value),
+                    where,
+                    in_schema=True,
+                    depth=depth,
+                )
+                target = bundled.get("$ref", target) if isinstance(bundled, dict) else target
+            out[value] = target
+        return out
+
+    def _map_ref(
+        self,
+        node: dict[str, Any],
+        ref: str,
+        file: Path,
+        file_ptr: str,
+        out_ptr: str,
+        *,
+        in_schema: bool,
+        depth: int,
+    ) -> Any:
+        """`properties: {$ref: ...}`: a whole map of names by reference, which OpenAPI does not allow.
+
+        Bundlers resolve it where it stands; --lenient does the same and says so, strict refuses it here
+        (at the pointer of the source file, before any bundling moves it).
+        """
+        where = join_pointer(file_ptr, "$ref")
+        line, col = _position(self.files[file].node(), split_pointer(where))
+        self.diagnostics.error(
+            "map-ref",
+            join_pointer(out_ptr, "$ref"),
+            f"$ref {ref!r} stands for a whole map of names ({split_pointer(out_ptr)[-1]!r}), which OpenAPI "
+            "does not allow"
+            + (": resolved in place" if self.diagnostics.lenient else " (--lenient resolves it in place)"),
+            recoverable=True,
+            location=Location(_display_path(file), line, col, where),
+        )
+        if not self.diagnostics.lenient:
+            return node
+        return self._ref(node, ref, file, file_ptr, out_ptr, in_schema=in_schema, depth=depth, names=True)
 
     def _schema_name(self, target: tuple[Path, str], preferred: str | None) -> str:
         path, pointer = target
@@ -543,6 +616,7 @@ class _Bundler:
 
 
 _MISSING = object()
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _resolve_in(data: Any, pointer: str) -> Any:

@@ -56,6 +56,41 @@ def snake_case(text: str, *, fallback: str = "value") -> str:
     return name
 
 
+# pydantic.BaseModel's own attributes (2.x and the deprecated 1.x API): a field named like one shadows it,
+# which mypy refuses and pydantic warns about. Listed rather than read from pydantic: the generator does not
+# import it, and the names must not move with its version.
+MODEL_ATTRIBUTES = frozenset(
+    {
+        "construct",
+        "copy",
+        "dict",
+        "fields",
+        "from_orm",
+        "json",
+        "parse_file",
+        "parse_obj",
+        "parse_raw",
+        "schema",
+        "schema_json",
+        "update_forward_refs",
+        "validate",
+    }
+)
+
+# pydantic's protected namespaces (2.10+): a field starting with one of them draws a UserWarning.
+PROTECTED_NAMESPACES = ("model_validate", "model_dump")
+
+
+def field_name(text: str, *, fallback: str = "value") -> str:
+    """`snake_case` for a field of a generated model, never shadowing BaseModel (`schema`, `model_*`)."""
+    name = snake_case(text, fallback=fallback)
+    if name.startswith(PROTECTED_NAMESPACES):
+        return "field_" + name  # pydantic warns of any field starting so, trailing underscore or not
+    if name in MODEL_ATTRIBUTES or name.startswith("model_"):
+        name += "_"
+    return name
+
+
 def pascal_case(text: str, *, fallback: str = "Model") -> str:
     """`item-list` -> `ItemList`; keeps existing inner capitals (`ItemIn` stays `ItemIn`)."""
     words = _ascii_words(text)

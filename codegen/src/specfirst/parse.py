@@ -8,12 +8,18 @@ from typing import Any
 
 from . import ir
 from .diagnostics import Diagnostics, join_pointer
+from .error_bodies import error_body, problem_fits
+from .extensions import without_extensions
 from .literals import py_literal
-from .names import NameAllocator, pascal_case, snake_case
-from .schemas import ModelSet, Side, TypeRenderer
+from .names import NameAllocator, field_name, pascal_case, snake_case
+from .normalize import iter_schemas
+from .schemas import ModelSet, Side, TypeRenderer, discriminator_tags
 from .validate import deref, iter_operations
 
 DEFAULT_TAG = "default"
+# what the runtime answers about the request itself, in the `default` response's shape when that is all the
+# contract declares (401, 403, 500 and 501 keep their problem bodies: `default` is often a success shape)
+DEFAULT_COVERS = frozenset({400, 404, 405, 413, 422})
 ERROR_STATUSES_PRODUCED = (400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 500, 501, 503)
 # create_app's keyword arguments are the tags' names: they must not shadow what app.py uses
 RESERVED_TAG_NAMES = frozenset(
@@ -68,7 +74,8 @@ class _Parser:
         self.doc = document
         self.diagnostics = diagnostics
         components = document.get("components") or {}
-        self.models = ModelSet(dict(components.get("schemas") or {}))
+        tags = discriminator_tags([schema for _, schema in iter_schemas(document)])
+        self.models = ModelSet(dict(components.get("schemas") or {}), tags)
         self.types = TypeRenderer(self.models)
         self.bare_types = TypeRenderer(self.models, constraints=False)
         self.class_names = NameAllocator(set(self.models.names._taken))
@@ -251,7 +258,7 @@ class _Parser:
             schema = schema if isinstance(schema, dict) else {}
             resolved = deref(self.doc, schema)
             required = bool(param.get("required", False)) or location is ir.Location.PATH
-            py_name = names.claim(snake_case(str(param["name"]), fallback="param"), sep="_")
+            py_name = names.claim(field_name(str(param["name"]), fallback="param"), sep="_")
             hoist_as = f"{prefix}{pascal_case(py_name)}"
             annotation = self.types.render(schema, Side.REQUEST, hoist_as)
             type_ = self.bare_types.render(schema, Side.REQUEST, hoist_as)
@@ -335,7 +342,7 @@ class _Parser:
 
     def _responses(self, raw: dict[str, Any], prefix: str) -> tuple[ir.Response, ...]:
         result = []
-        for status, response in raw.items():
+        for status, response in without_extensions(raw).items():
             status = str(status)
             response = deref(self.doc, response)
             if not isinstance(response, dict):
@@ -384,7 +391,7 @@ class _Parser:
             headers.append(
                 ir.Header(
                     name=str(name),
-                    py_name=names.claim(snake_case(str(name), fallback="header"), sep="_"),
+                    py_name=names.claim(field_name(str(name), fallback="header"), sep="_"),
                     required=required,
                     type=type_ if required else type_.wrap("{} | None"),
                     description=str(header.get("description", "")),
@@ -429,6 +436,8 @@ class _Parser:
 
     def _error_shape(self, responses: dict[str, Any], status: int) -> ir.ErrorShape | None:
         raw = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX")
+        if raw is None and status in DEFAULT_COVERS:
+            raw = responses.get("default")
         if raw is None:
             return None
         response = deref(self.doc, raw)
@@ -448,6 +457,12 @@ class _Parser:
             if isinstance(detail, dict) and detail.get("type") == "array":
                 props = {("detail[]" if name == "detail" else name): value for name, value in props.items()}
             fields = tuple(props) if props else None
+            if not problem_fits(self.doc, schema, status, fields):
+                own = error_body(self.doc, schema, status)
+                if own is not None:
+                    return ir.ErrorShape(
+                        status, media_type, fields, own.template, own.message, own.errors, own.status
+                    )
         return ir.ErrorShape(status, media_type, fields)
 
 

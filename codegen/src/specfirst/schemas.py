@@ -15,6 +15,7 @@ from typing import Any
 
 from specfirst_runtime.formats import FORMAT_PATTERNS
 
+from .extensions import SCHEMA_NAME_MAPS, is_extension
 from .ir import TypeExpr
 from .literals import py_literal
 from .names import NameAllocator, pascal_case
@@ -69,6 +70,10 @@ class Side(StrEnum):
     RESPONSE = "Out"
 
 
+# keywords that say something about a value without constraining it
+ANNOTATIONS = frozenset({"description", "title", "examples", "example", "deprecated", "$comment", "summary"})
+
+
 def _component(ref: Any) -> str | None:
     if isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX):
         return ref[len(COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
@@ -89,6 +94,51 @@ def _walk_refs(node: Any, found: set[str]) -> None:
     elif isinstance(node, list):
         for item in node:
             _walk_refs(item, found)
+
+
+def discriminator_tags(schemas: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """component -> {discriminating property: the values that select it}, from every discriminator.
+
+    pydantic's discriminated unions need each branch to declare the property as a Literal; contracts often
+    declare a plain `type: string` and let the mapping (or the schema's name) say the value.
+    """
+    tags: dict[str, dict[str, list[str]]] = {}
+    for schema in schemas:
+        disc = schema.get("discriminator")
+        branches = schema.get("oneOf") or schema.get("anyOf")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            continue
+        tag: str = disc["propertyName"]
+        mapping = disc["mapping"] if isinstance(disc.get("mapping"), dict) else {}
+        values: dict[str, list[str]] = {}
+        for value, ref in mapping.items():
+            if (component := _component(ref)) is not None:
+                values.setdefault(component, []).append(str(value))
+        for branch in branches if isinstance(branches, list) else []:
+            component = _component(branch.get("$ref")) if isinstance(branch, dict) else None
+            if component is not None and component not in values:
+                values[component] = [component]  # implicit: the schema's name
+        for component, found in values.items():
+            known = tags.setdefault(component, {}).setdefault(tag, [])
+            known.extend(v for v in found if v not in known)
+    return tags
+
+
+def _with_tags(schema: Any, tags: dict[str, list[str]]) -> Any:
+    """`schema` with each discriminating property that is a plain string narrowed to its values."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return schema
+    narrowed = dict(props)
+    for tag, values in tags.items():
+        prop = props.get(tag)
+        if (
+            isinstance(prop, dict)
+            and prop.get("type") == "string"
+            and not {"enum", "const", "$ref"} & set(prop)
+        ):
+            narrowed[tag] = {**prop, "const": values[0]} if len(values) == 1 else {**prop, "enum": values}
+    return {**schema, "properties": narrowed} if narrowed != props else schema
 
 
 def _has_flag(node: Any, flag: str) -> bool:
@@ -134,8 +184,13 @@ def _is_union(schema: dict[str, Any]) -> bool:
 class ModelSet:
     """The models to emit, keyed by class name, and the annotations that refer to them."""
 
-    def __init__(self, components: dict[str, Any]) -> None:
-        self.components = components
+    def __init__(
+        self, components: dict[str, Any], tags: dict[str, dict[str, list[str]]] | None = None
+    ) -> None:
+        self.components = {
+            name: _with_tags(schema, (tags or {}).get(name, {})) for name, schema in components.items()
+        }
+        self.tags = tags or {}
         self.names = NameAllocator()
         self.schemas: dict[str, Any] = {}  # class name -> prepared JSON schema
         self._plain: dict[str, str] = {}  # component -> class name (unsplit)
@@ -241,8 +296,11 @@ class ModelSet:
                 continue  # response models ignore extras: a row with a password must not fail
             elif key in ("examples", "example", "default", "const", "enum"):
                 out[key] = copy.deepcopy(value)
-            elif isinstance(key, str) and (key.startswith("x-") or key in GENERATOR_KEYS):
+            elif is_extension(key, in_name_map=False) or key in GENERATOR_KEYS:
                 continue  # never code: datamodel-code-generator turns some of these into imports
+            elif key in SCHEMA_NAME_MAPS and isinstance(value, dict):
+                # `$defs`, `patternProperties`...: the keys are names (an `x-` one too), the values schemas
+                out[key] = {name: self.prepare(sub, side, depth) for name, sub in value.items()}
             elif key == "format" and value in FORMAT_PATTERNS:
                 if "pattern" not in schema:
                     out["pattern"] = FORMAT_PATTERNS[value]
@@ -269,7 +327,9 @@ class TypeRenderer:
             if (is_object_like(target) and not _is_union(target)) or depth > 8:
                 cls = self.models.class_for(ref, side)
                 return TypeExpr(cls, models=frozenset({cls}))
-            return self.render(target, side, hoist_as, depth=depth + 1)
+            # 3.1: keywords beside `$ref` apply too (`{$ref: Name, maxLength: 3}`)
+            siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in ANNOTATIONS}
+            return self.render({**target, **siblings}, side, hoist_as, depth=depth + 1)
         if _is_union(schema):
             # Rendered in place rather than as the RootModel the models module would make (and then
             # collapse away): handlers take and return the variants themselves.
@@ -281,7 +341,14 @@ class TypeRenderer:
             union = _union(parts)
             disc = schema.get("discriminator")
             tag = disc.get("propertyName") if isinstance(disc, dict) else None
-            if self.constraints and isinstance(tag, str) and len(parts) > 1:
+            # a branch selected by several values gets an enum, not a Literal: pydantic cannot discriminate on
+            # that, but the union stays exclusive, as every branch's values are narrowed
+            several = any(
+                len(self.models.tags.get(_component(b.get("$ref")) or "", {}).get(str(tag), [])) > 1
+                for b in branches
+                if isinstance(b, dict)
+            )
+            if self.constraints and isinstance(tag, str) and len(parts) > 1 and not several:
                 return TypeExpr(
                     f"Annotated[{union.text}, Field(discriminator={py_literal(tag)})]",
                     union.imports | {"from typing import Annotated", "from pydantic import Field"},

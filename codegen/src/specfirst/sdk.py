@@ -37,9 +37,16 @@ def load_for_sdk(
     try:
         api = parse_api(spec.document, diagnostics, source=spec_path.as_posix(), digest=spec.digest)
         extra = then(api)
-    finally:
+    except Exception:
+        # as for generate: parsing went ahead before the schema check ended; if that check explains the
+        # failure, report it rather than the crash it caused
         if pending is not None:
             pending.finish(diagnostics)
+        if diagnostics.errors:
+            raise SpecError(_located(spec, diagnostics)) from None
+        raise
+    if pending is not None:
+        pending.finish(diagnostics)
     if diagnostics.errors:
         raise SpecError(_located(spec, diagnostics))
     return api, extra, _located(spec, diagnostics)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean, join_pointer, split_pointer
+from .extensions import is_extension, is_name_map, without_extensions
 from .formats import format_checker
 from .normalize import iter_schemas
 from .parallel import ChildFailed, Pending
@@ -109,11 +110,13 @@ def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> list[str]:
 
     Returns the pointers of the objects whose `$ref` is broken (the document root is never one)."""
     broken: list[str] = []
-    stack: list[tuple[Any, str]] = [(document, "")]
+    stack: list[tuple[Any, str, bool]] = [(document, "", False)]
     while stack:
-        node, pointer = stack.pop()
+        node, pointer, names = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
+            if isinstance(ref, str) and names:
+                continue  # a map of names by reference: the loader reported it
             if isinstance(ref, str):
                 where = join_pointer(pointer, "$ref")
                 try:
@@ -126,13 +129,15 @@ def check_refs(document: dict[str, Any], diagnostics: Diagnostics) -> list[str]:
                     if _loops(document, target, ref):
                         diagnostics.error("ref-cycle", where, f"$ref {ref!r} refers back to itself")
                         broken.append(pointer)
+            via = split_pointer(pointer)[-1] if pointer else ""
             for key, value in node.items():
-                if isinstance(value, dict | list) and not str(key).startswith("x-"):
-                    stack.append((value, join_pointer(pointer, key)))
+                if isinstance(value, dict | list) and not is_extension(key, in_name_map=names):
+                    child_names = is_name_map(key, key_is_name=names, parent=via)
+                    stack.append((value, join_pointer(pointer, key), child_names))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 if isinstance(value, dict | list):
-                    stack.append((value, join_pointer(pointer, index)))
+                    stack.append((value, join_pointer(pointer, index), False))
     return [pointer for pointer in broken if pointer]
 
 
@@ -158,7 +163,7 @@ def iter_operations(
     paths = document.get("paths")
     if not isinstance(paths, dict):
         return []
-    for path, item in paths.items():
+    for path, item in without_extensions(paths).items():
         try:
             item = deref(document, item)
         except KeyError:
@@ -215,7 +220,7 @@ def check_operations(document: dict[str, Any], diagnostics: Diagnostics) -> None
                 )
         responses = operation.get("responses")
         if isinstance(responses, dict):
-            for code in responses:
+            for code in without_extensions(responses):
                 if not STATUS_CODE.match(str(code)):
                     diagnostics.error(
                         "status-code",

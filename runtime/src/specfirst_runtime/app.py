@@ -112,7 +112,8 @@ def build_app(
             if 404 in shapes and default_404 is DEFAULT_SHAPE:
                 default_404 = shapes[404]
     app.contract_routes = [
-        PathRoute(path, routes[path], _not_allowed) for path in sorted(routes, key=specificity)
+        PathRoute(path, routes[path], _not_allowed_for(routes[path]))
+        for path in sorted(routes, key=specificity)
     ]
     # the router has them too, first, for what reaches it: slash redirects, telemetry, `app.routes`
     app.router.routes[0:0] = app.contract_routes
@@ -177,14 +178,20 @@ class _Mock:
         setattr(self, name, method)
 
 
-def _not_allowed(allow: Sequence[str]) -> Response:
-    return problem_response(
-        DEFAULT_SHAPE,
-        405,
-        "Method Not Allowed",
-        "This path does not accept that method.",
-        headers={"Allow": ", ".join(allow)},
-    )
+def _not_allowed_for(endpoints: dict[str, Any]) -> Callable[[Sequence[str]], Response]:
+    """The 405 answer of one path: in the shape its operations declare for 405 (or 4XX), if any."""
+    shape = next((e.shapes[405] for e in endpoints.values() if 405 in e.shapes), DEFAULT_SHAPE)
+
+    def not_allowed(allow: Sequence[str]) -> Response:
+        return problem_response(
+            shape,
+            405,
+            "Method Not Allowed",
+            "This path does not accept that method.",
+            headers={"Allow": ", ".join(allow)},
+        )
+
+    return not_allowed
 
 
 def _install_error_handlers(app: FastAPI, not_found: ErrorShape) -> None:

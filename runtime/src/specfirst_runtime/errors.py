@@ -72,6 +72,12 @@ class ErrorShape:
     status: int
     media_type: str = "application/problem+json"
     fields: frozenset[str] | None = None  # the problem fields the declared schema has; None: all
+    # the contract's own shape: a body valid against it, and the members taking the message, the list of
+    # errors and the status (derived by the generator)
+    template: Mapping[str, Any] | None = None
+    message: str | None = None
+    errors: str | None = None
+    code: str | None = None
 
 
 DEFAULT_SHAPE = ErrorShape(0)
@@ -85,7 +91,19 @@ def problem_body(
     detail: str,
     errors: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """An RFC 9457 problem with only the members the declared schema has (all of them if it says none)."""
+    """An RFC 9457 problem with only the members the declared schema has (all of them if it says none),
+    or the contract's own shape filled in."""
+    if shape.template is not None:
+        import copy
+
+        own = copy.deepcopy(dict(shape.template))
+        if shape.message is not None:
+            own[shape.message] = detail
+        if shape.code is not None:
+            own[shape.code] = status
+        if shape.errors is not None:
+            own[shape.errors] = list(errors or [])
+        return own
     full: dict[str, Any] = {
         "type": "about:blank",
         "title": title,

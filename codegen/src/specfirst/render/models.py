@@ -11,6 +11,7 @@ from ..patterns import python_patterns
 from .union_shapes import distribute
 
 # a model class whose base is another generated model (not BaseModel, RootModel, an enum or a helper)
+PROTECTED_FIELD = re.compile(r"^(    )((?:model_validate|model_dump)\w*?)_?(: Annotated\[)", re.MULTILINE)
 SUBCLASS = re.compile(
     r"^class \w+\((?!BaseModel\b|RootModel\b|StrEnum\b|IntEnum\b|Enum\b|_)\w+\):", re.MULTILINE
 )
@@ -75,11 +76,18 @@ def render_models_for(schemas: dict[str, Any], header: str) -> str:
     # even inside docstrings (a description's line breaks and spaces land there as they are)
     lines = str(result).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     source = python_patterns("\n".join(line.rstrip() for line in lines))
+    # a property `model_dump` becomes `model_dump_`, which pydantic still warns of (protected namespace):
+    # the field (always aliased to its wire name) is renamed as parameters are, see names.field_name
+    source = PROTECTED_FIELD.sub(r"\1field_\2\3", source)
     silenced = []
     if "class _JsonSchemaRuntimeValidationBaseCore" in source:
         # the uniqueItems helper datamodel-code-generator writes passes an `int | None` fingerprint to
         # dict.get: harmless at run time
         silenced.append("arg-type")
+    if "__json_schema_pattern_properties__" in source:
+        # the patternProperties helper datamodel-code-generator writes leaves a dict unannotated and
+        # assigns into the Mapping it was given (after copying it): harmless at run time
+        silenced += ["var-annotated", "index"]
     if SUBCLASS.search(source):
         # allOf becomes a subclass that narrows an inherited field (`list[Station]` for `list[dict]`):
         # valid for pydantic, an invariance complaint for mypy

@@ -63,7 +63,19 @@ def _shape(shape: ir.ErrorShape) -> str:
             else "frozenset()"
         )
     )
-    return f"rt.ErrorShape({shape.status}, {py_literal(shape.media_type)}, {fields})"
+    if shape.template is None:
+        return f"rt.ErrorShape({shape.status}, {py_literal(shape.media_type)}, {fields})"
+    own = ", ".join(
+        f"{name}={py_literal(value)}"
+        for name, value in (
+            ("template", shape.template),
+            ("message", shape.message_key),
+            ("errors", shape.errors_key),
+            ("code", shape.status_key),
+        )
+        if value is not None
+    )
+    return f"rt.ErrorShape({shape.status}, {py_literal(shape.media_type)}, {fields}, {own})"
 
 
 @dataclass(frozen=True)
