@@ -129,9 +129,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--fail-on",
-        choices=("breaking", "warning"),
+        choices=("breaking", "warning", "never"),
         default="breaking",
-        help="lowest severity that makes the exit status 1 (default breaking)",
+        help="lowest severity that makes the exit status 1 (default breaking; never: report only, exit 0)",
+    )
+    diff.add_argument(
+        "--flat",
+        action="store_true",
+        help="one entry per operation and path, as the changes are found, instead of one per root cause",
     )
     diff.add_argument(
         "--allow-major",
@@ -245,10 +250,11 @@ def _run(args: argparse.Namespace) -> int:
             args.old,
             args.new,
             output_format=args.format,
-            fail_on=Severity(args.fail_on),
+            fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
             allow_major=args.allow_major,
             options=Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs),
             strict=args.strict,
+            flat=args.flat,
         )
     if args.command == "sdk":
         return _write_sdk(args)
