@@ -74,8 +74,12 @@ CASES: dict[str, tuple[Expected, Expected]] = {
     "response-made-nullable": ({(B, "null-added")}, {(C, "null-removed")}),
     "response-type-widened": ({(B, "type-widened")}, {(C, "type-narrowed")}),
     "response-type-changed": ({(B, "type-changed")}, {(B, "type-changed")}),
+    # the open-set rule (`open_set_added`): a value or variant a response may now carry is a warning
     "response-enum-value-added": ({(W, "enum-value-added")}, {(C, "enum-value-removed")}),
-    "response-max-length-raised": ({(B, "maxLength-raised")}, {(C, "maxLength-lowered")}),
+    "response-const-branch-added": ({(W, "enum-value-added")}, {(C, "enum-value-removed")}),
+    "response-union-variant-added": ({(W, "branch-added")}, {(C, "branch-removed")}),
+    "response-event-type-added": ({(W, "branch-added")}, {(C, "branch-removed")}),
+    "response-max-length-raised": ({(W, "maxLength-raised")}, {(C, "maxLength-lowered")}),
     "shared-schema-fan-out": ({(B, "property-removed")}, {(C, "property-added")}),
     "response-header-removed": ({(B, "response-header-removed")}, {(C, "response-header-added")}),
     "response-media-type-removed": ({(B, "media-type-removed")}, {(C, "media-type-added")}),
@@ -242,6 +246,84 @@ def _places(node: Any) -> Iterator[tuple[Any, Any]]:
         yield from _places(value)
 
 
+# --- open sets -----------------------------------------------------------------------------------------
+
+OPEN_SET_FORMS = {
+    "response-enum-value-added": "enum-value-added",
+    "response-const-branch-added": "enum-value-added",
+    "response-union-variant-added": "branch-added",
+    "response-event-type-added": "branch-added",
+}
+
+
+def test_every_open_set_form_has_one_verdict_from_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enum value, a const branch, a union variant, an SSE event type: each verdict is
+    `open_set_added`'s, so changing that one function changes all four, in both directions."""
+    import specfirst.diff_schemas as diff_schemas
+
+    documents = {
+        case: (document(PAIRS / case / "old.yaml"), document(PAIRS / case / "new.yaml"))
+        for case in OPEN_SET_FORMS
+    }
+    for case, rule in OPEN_SET_FORMS.items():
+        assert kinds(diff_specs(*documents[case])) == {(W, rule)}, case
+    monkeypatch.setattr(diff_schemas, "open_set_added", lambda direction: Severity.BREAKING)
+    for case, rule in OPEN_SET_FORMS.items():
+        assert kinds(diff_specs(*documents[case])) == {(B, rule)}, case
+
+
+def test_open_set_forms_in_a_request_are_compatible() -> None:
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"post": {"requestBody": body, "responses": {"204": {"description": "ok"}}}}}}
+
+    consts = [{"const": "a"}, {"const": "b"}]
+    assert kinds(diff_specs(spec({"oneOf": consts[:1]}), spec({"oneOf": consts}))) == {
+        (C, "enum-value-added")
+    }
+    objects = [{"type": "object", "title": "A"}, {"type": "array", "title": "B"}]
+    assert kinds(diff_specs(spec({"anyOf": objects[:1]}), spec({"anyOf": objects}))) == {(C, "branch-added")}
+
+
+def test_a_plain_response_turned_into_a_union_is_not_an_open_set() -> None:
+    """OLD promised one shape (a string); NEW may answer an object too: that breaks, as a type change
+    would. Only a union OLD already had, or values OLD already listed (`const`, `enum`), are an open set."""
+
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"get": {"responses": {"200": ok}}}}}
+
+    plain, union = {"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "object", "title": "Error"}]}
+    assert kinds(diff_specs(spec(plain), spec(union))) == {(B, "branch-added")}
+    enum = {"type": "string", "enum": ["a", "b"]}
+    consts = {"oneOf": [{"const": "a"}, {"const": "b"}, {"const": "c"}]}
+    assert kinds(diff_specs(spec({"const": "a"}), spec(consts))) == {(W, "enum-value-added")}
+    assert kinds(diff_specs(spec(enum), spec({**enum, "enum": ["a", "b", "c"]}))) == {(W, "enum-value-added")}
+
+
+def test_size_bounds_loosened_in_a_response_warn_and_numeric_ones_break() -> None:
+    """A client of OLD parses a longer string or list as before; only one validating OLD's bounds
+    fails (a warning). A number beyond OLD's maximum may mean something OLD's client cannot handle."""
+
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"get": {"responses": {"200": ok}}}}}
+
+    def verdicts(before: dict[str, Any], after: dict[str, Any]) -> Expected:
+        return kinds(diff_specs(spec(before), spec(after)))
+
+    assert verdicts({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 9}) == {
+        (W, "maxLength-raised")
+    }
+    assert verdicts({"type": "string", "maxLength": 5}, {"type": "string"}) == {(W, "maxLength-removed")}
+    assert verdicts({"type": "array", "minItems": 2}, {"type": "array", "minItems": 0}) == {
+        (W, "minItems-lowered")
+    }
+    assert verdicts({"type": "integer", "maximum": 5}, {"type": "integer", "maximum": 9}) == {
+        (B, "maximum-raised")
+    }
+
+
 # --- grouping by root cause -----------------------------------------------------------------------------
 
 
@@ -337,21 +419,21 @@ def test_73_const_branches_reaching_141_operations_are_73_groups(
     assert len(changes) == 73 * 141 * 2
     groups = group_changes(changes)
     assert len(groups) == 73
-    assert all(g.rule == "branch-added" and g.severity is Severity.BREAKING for g in groups)
+    assert all(g.rule == "enum-value-added" and g.severity is Severity.WARNING for g in groups)
     assert all(len(g.reaches) == 141 and g.paths == 282 for g in groups)
     assert groups[5].pointer == "/components/schemas/Kind/oneOf/5"
-    assert groups[5].message == "oneOf branch (inline) added"
+    assert groups[5].message == 'value "k5" added (oneOf const branch)'
     for name, spec in (("old.json", old), ("new.json", new)):
         (tmp_path / name).write_text(json.dumps(spec))
     files = str(tmp_path / "old.json"), str(tmp_path / "new.json")
     assert main(["diff", *files, "--format", "markdown", "--fail-on", "warning"]) == 1
     markdown = capsys.readouterr().out
     assert len(markdown) < 65536, len(markdown)  # GitHub's limit for a comment
-    assert markdown.count("(`branch-added`)") == 73
+    assert markdown.count("(`enum-value-added`)") == 73
     assert markdown.count("the same 141 operations as above") == 72
-    assert main(["diff", *files]) == 1
+    assert main(["diff", *files]) == 0  # warnings only
     text = capsys.readouterr().out
-    assert "breaking (73 root cause(s)):" in text
+    assert "warning (73 root cause(s)):" in text
     assert "and 131 more operation(s) (--format json lists every one)" in text
 
 
