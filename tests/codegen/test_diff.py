@@ -295,6 +295,9 @@ def test_a_plain_response_turned_into_a_union_is_not_an_open_set() -> None:
 
     plain, union = {"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "object", "title": "Error"}]}
     assert kinds(diff_specs(spec(plain), spec(union))) == {(B, "branch-added")}
+    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}]}  # a nullable string, not a set of variants
+    grown = {"anyOf": [{"type": "string"}, {"type": "object", "title": "Error"}, {"type": "null"}]}
+    assert kinds(diff_specs(spec(nullable), spec(grown))) == {(B, "branch-added")}
     enum = {"type": "string", "enum": ["a", "b"]}
     consts = {"oneOf": [{"const": "a"}, {"const": "b"}, {"const": "c"}]}
     assert kinds(diff_specs(spec({"const": "a"}), spec(consts))) == {(W, "enum-value-added")}

@@ -526,9 +526,15 @@ class SchemaDiff:
                 rule, message = "branch-added", f"{new.union or 'schema'} branch {_branch_name(branch)} added"
                 # a variant added to a union OLD already had: the open-set rule; a plain schema turned
                 # into a union is a new shape where OLD promised one
-                severity = open_set_added(direction) if old.union else severity
+                severity = open_set_added(direction) if self._variants(old) else severity
             found.append(Finding(severity, rule, "new", where, message))
         return found
+
+    def _variants(self, view: _View) -> bool:
+        """OLD is a union of variants, so a client of OLD already picks one of several: a union with one
+        branch besides `null` (`anyOf: [X, null]`) is a nullable X, not a set of variants."""
+        real = [b for b, _ in view.branches() if not _is_null(self.docs["old"], b)]
+        return view.union is not None and len(real) != 1
 
     def _match_branches(
         self, before: list[_Branch], after: list[_Branch], direction: Direction
