@@ -190,7 +190,10 @@ def run_ours(pair: Pair, python: Path) -> Outcome:
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         return Outcome(error=_tail(done.stderr) or f"exit {done.returncode}", seconds=seconds)
-    outcome = ours_outcome(json.loads(done.stdout))
+    try:
+        outcome = ours_outcome(json.loads(done.stdout))
+    except ValueError:  # a crash before the report (exit 1 from a traceback) must not stop the others
+        return Outcome(error=_tail(done.stderr) or "no JSON report", seconds=seconds)
     if (done.returncode == 1) != bool(outcome.breaking):  # the exit status and the report must agree
         return Outcome(error=f"exit {done.returncode} with {len(outcome.breaking)} breaking operation(s)")
     return replace(outcome, seconds=seconds)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from specfirst.cli import main
 from specfirst.diff import Change, Severity, diff_specs, failing, major_bump, semver_major
@@ -740,3 +741,61 @@ def test_golden_markdown_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     if os.environ.get("UPDATE_GOLDEN"):
         expected.write_text(report)
     assert report == expected.read_text(), "the diff report changed; review it and rerun with UPDATE_GOLDEN=1"
+
+
+# --- CI and pre-commit ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feature_branch(repo: Path) -> Path:
+    """`repo` with `main` at the first commit (maxLength 100) and HEAD on a branch that lowered it."""
+    git(repo, "branch", "-f", "main", "HEAD~1")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    return repo
+
+
+def test_pre_commit_hook_diffs_against_the_merge_base(feature_branch: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["id"] == "specfirst-diff" and hook["pass_filenames"] is True
+    assert re.search(hook["files"], "spec/openapi.yaml") and not re.search(
+        hook["files"], "spec/schemas/item.yaml"
+    )
+    command = [str(ROOT / ".venv" / "bin" / hook["entry"].split()[0]), *hook["entry"].split()[1:]]
+    run = subprocess.run([*command, "spec/openapi.yaml"], capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    assert "[maxLength-lowered] maxLength lowered from 100 to 50" in run.stdout
+    assert (
+        subprocess.run([*command, "--fail-on", "never", "spec/openapi.yaml"], capture_output=True).returncode
+        == 0
+    )
+    (feature_branch / "spec" / "other").mkdir()
+    (feature_branch / "spec" / "other" / "openapi.yaml").write_text(ROOT_SPEC)
+    fresh = subprocess.run([*command, "spec/other/openapi.yaml"], capture_output=True, text=True, check=False)
+    assert fresh.returncode == 0 and "new, nothing to compare" in fresh.stdout
+    bad = subprocess.run([*command, "--base", "nope", "spec/openapi.yaml"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "merge base" in bad.stderr
+
+
+def test_the_readme_actions_command_runs_locally(feature_branch: Path) -> None:
+    """The `specfirst diff` line of the README's GitHub Actions example, with the base branch main."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- actions-example -->", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    [line] = [line.strip() for line in block.splitlines() if line.strip().startswith("specfirst diff ")]
+    script = "\n".join(
+        [
+            "set +e",
+            line.replace("${{ github.base_ref }}", "main"),
+            'echo "status=$?" > status.txt',
+        ]
+    )
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", script], cwd=feature_branch, env=env, check=True)
+    assert (feature_branch / "status.txt").read_text().strip() == "status=1"
+    comment = (feature_branch / "api-changes.md").read_text()
+    # one root cause: the schema is the request body (breaking) and the response (compatible) alike
+    assert comment.startswith(
+        "### API changes: 1 breaking, 0 warning, 0 compatible root cause(s) (2 change(s)"
+    )
+    assert "| Breaking | 1 | 2 | 1 |" in comment
+    assert "**FAIL: 1 change(s) from 1 root cause(s) at or above breaking (--fail-on breaking)**" in comment

@@ -17,7 +17,7 @@ from typing import Any
 
 from .diff import Change, Severity, diff_specs, failing, info_version, major_bump
 from .diff_groups import Group, Reach, group_changes
-from .diff_load import LoadError, load_pair, locate
+from .diff_load import LoadError, SourceError, exists_at, load_pair, locate, merge_base_with
 from .pipeline import Options
 
 FORMATS = ("text", "json", "markdown")
@@ -402,3 +402,20 @@ def run(
             if note:
                 print(note, file=sys.stderr)
     return EXIT_FAIL if verdict.failing else EXIT_OK
+
+
+def run_against_base(specs: Sequence[str], base: str, **settings: Any) -> int:
+    """`diff MERGE_BASE:SPEC SPEC` for each SPEC (a path from the repository's top), MERGE_BASE being
+    `git merge-base HEAD base`: what the pre-commit hook runs. The highest exit status wins."""
+    try:
+        merge_base = merge_base_with(base)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    status = EXIT_OK
+    for spec in specs:
+        if not exists_at(merge_base, spec):
+            print(f"{spec}: not at the merge base with {base} ({merge_base[:12]}): new, nothing to compare")
+            continue
+        status = max(status, run(f"{merge_base}:{spec}", spec, **settings))
+    return status
