@@ -4,8 +4,8 @@ For each folder under ``tests/codegen/specs/diff/`` (``old.yaml`` -> ``new.yaml`
 reversed, named ``FOLDER:reversed``) and the golden pair of real consecutive versions (``golden``:
 ``v1.yaml`` -> ``v2.yaml``, and reversed), both tools are asked whether the change breaks a client of OLD:
 
-* ours: ``<repo>/.venv/bin/python -m specfirst diff OLD NEW --format json``; breaking = a change whose
-  severity is ``breaking``;
+* ours: ``<repo>/.venv/bin/python -m specfirst diff OLD NEW --format json --flat`` (one entry per
+  operation, as Optic reports); breaking = a change whose severity is ``breaking``;
 * Optic: ``optic diff OLD NEW --check`` with its breaking-change rules, told not to skip a pair whose
   ``info.version`` changes major number (ours report those too; the gate is ``--allow-major``). Its
   ``--json`` prints only the changelog, not the checks, so it runs with ``CI=true``, which makes it
@@ -175,7 +175,10 @@ def optic_outcome(details: Mapping[str, Any]) -> Outcome:
 
 
 def run_ours(pair: Pair, python: Path) -> Outcome:
-    command = [str(python), "-m", "specfirst", "diff", str(pair.old), str(pair.new), "--format", "json"]
+    command = [
+        *(str(python), "-m", "specfirst", "diff", str(pair.old), str(pair.new)),
+        *("--format", "json", "--flat"),
+    ]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     started = time.perf_counter()
     try:
@@ -187,7 +190,10 @@ def run_ours(pair: Pair, python: Path) -> Outcome:
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         return Outcome(error=_tail(done.stderr) or f"exit {done.returncode}", seconds=seconds)
-    outcome = ours_outcome(json.loads(done.stdout))
+    try:
+        outcome = ours_outcome(json.loads(done.stdout))
+    except ValueError:  # a crash before the report (exit 1 from a traceback) must not stop the others
+        return Outcome(error=_tail(done.stderr) or "no JSON report", seconds=seconds)
     if (done.returncode == 1) != bool(outcome.breaking):  # the exit status and the report must agree
         return Outcome(error=f"exit {done.returncode} with {len(outcome.breaking)} breaking operation(s)")
     return replace(outcome, seconds=seconds)
@@ -441,7 +447,7 @@ def write_report(path: Path, results: Sequence[PairResult], result: Check, optic
             "command": "optic diff OLD NEW --check --standard STANDARD",
             "standard": STANDARD,
         },
-        "ours": {"command": "python -m specfirst diff OLD NEW --format json"},
+        "ours": {"command": "python -m specfirst diff OLD NEW --format json --flat"},
         "pairs": counts,
         "ok": result.ok,
         "unexpected": [asdict(u) for u in result.unexpected],

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from specfirst.cli import main
 from specfirst.diff import Change, Severity, diff_specs, failing, major_bump, semver_major
+from specfirst.diff_groups import group_changes
 from specfirst.diff_load import load_source, split_git_source
 from specfirst.pipeline import Options
 from tests.conftest import ROOT, SHARED_SPECS
@@ -73,8 +75,13 @@ CASES: dict[str, tuple[Expected, Expected]] = {
     "response-made-nullable": ({(B, "null-added")}, {(C, "null-removed")}),
     "response-type-widened": ({(B, "type-widened")}, {(C, "type-narrowed")}),
     "response-type-changed": ({(B, "type-changed")}, {(B, "type-changed")}),
+    # the open-set rule (`open_set_added`): a value or variant a response may now carry is a warning
     "response-enum-value-added": ({(W, "enum-value-added")}, {(C, "enum-value-removed")}),
-    "response-max-length-raised": ({(B, "maxLength-raised")}, {(C, "maxLength-lowered")}),
+    "response-const-branch-added": ({(W, "enum-value-added")}, {(C, "enum-value-removed")}),
+    "response-union-variant-added": ({(W, "branch-added")}, {(C, "branch-removed")}),
+    "response-event-type-added": ({(W, "branch-added")}, {(C, "branch-removed")}),
+    "response-max-length-raised": ({(W, "maxLength-raised")}, {(C, "maxLength-lowered")}),
+    "shared-schema-fan-out": ({(B, "property-removed")}, {(C, "property-added")}),
     "response-header-removed": ({(B, "response-header-removed")}, {(C, "response-header-added")}),
     "response-media-type-removed": ({(B, "media-type-removed")}, {(C, "media-type-added")}),
     "success-status-changed": ({(B, "success-status-changed")}, {(B, "success-status-changed")}),
@@ -240,6 +247,219 @@ def _places(node: Any) -> Iterator[tuple[Any, Any]]:
         yield from _places(value)
 
 
+# --- open sets -----------------------------------------------------------------------------------------
+
+OPEN_SET_FORMS = {
+    "response-enum-value-added": "enum-value-added",
+    "response-const-branch-added": "enum-value-added",
+    "response-union-variant-added": "branch-added",
+    "response-event-type-added": "branch-added",
+}
+
+
+def test_every_open_set_form_has_one_verdict_from_one_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enum value, a const branch, a union variant, an SSE event type: each verdict is
+    `open_set_added`'s, so changing that one function changes all four, in both directions."""
+    import specfirst.diff_schemas as diff_schemas
+
+    documents = {
+        case: (document(PAIRS / case / "old.yaml"), document(PAIRS / case / "new.yaml"))
+        for case in OPEN_SET_FORMS
+    }
+    for case, rule in OPEN_SET_FORMS.items():
+        assert kinds(diff_specs(*documents[case])) == {(W, rule)}, case
+    monkeypatch.setattr(diff_schemas, "open_set_added", lambda direction: Severity.BREAKING)
+    for case, rule in OPEN_SET_FORMS.items():
+        assert kinds(diff_specs(*documents[case])) == {(B, rule)}, case
+
+
+def test_open_set_forms_in_a_request_are_compatible() -> None:
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        body = {"content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"post": {"requestBody": body, "responses": {"204": {"description": "ok"}}}}}}
+
+    consts = [{"const": "a"}, {"const": "b"}]
+    assert kinds(diff_specs(spec({"oneOf": consts[:1]}), spec({"oneOf": consts}))) == {
+        (C, "enum-value-added")
+    }
+    objects = [{"type": "object", "title": "A"}, {"type": "array", "title": "B"}]
+    assert kinds(diff_specs(spec({"anyOf": objects[:1]}), spec({"anyOf": objects}))) == {(C, "branch-added")}
+
+
+def test_a_plain_response_turned_into_a_union_is_not_an_open_set() -> None:
+    """OLD promised one shape (a string); NEW may answer an object too: that breaks, as a type change
+    would. Only a union OLD already had, or values OLD already listed (`const`, `enum`), are an open set."""
+
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"get": {"responses": {"200": ok}}}}}
+
+    plain, union = {"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "object", "title": "Error"}]}
+    assert kinds(diff_specs(spec(plain), spec(union))) == {(B, "branch-added")}
+    nullable = {"anyOf": [{"type": "string"}, {"type": "null"}]}  # a nullable string, not a set of variants
+    grown = {"anyOf": [{"type": "string"}, {"type": "object", "title": "Error"}, {"type": "null"}]}
+    assert kinds(diff_specs(spec(nullable), spec(grown))) == {(B, "branch-added")}
+    enum = {"type": "string", "enum": ["a", "b"]}
+    consts = {"oneOf": [{"const": "a"}, {"const": "b"}, {"const": "c"}]}
+    assert kinds(diff_specs(spec({"const": "a"}), spec(consts))) == {(W, "enum-value-added")}
+    assert kinds(diff_specs(spec(enum), spec({**enum, "enum": ["a", "b", "c"]}))) == {(W, "enum-value-added")}
+
+
+def test_size_bounds_loosened_in_a_response_warn_and_numeric_ones_break() -> None:
+    """A client of OLD parses a longer string or list as before; only one validating OLD's bounds
+    fails (a warning). A number beyond OLD's maximum may mean something OLD's client cannot handle."""
+
+    def spec(schema: dict[str, Any]) -> dict[str, Any]:
+        ok = {"description": "ok", "content": {"application/json": {"schema": schema}}}
+        return {"paths": {"/a": {"get": {"responses": {"200": ok}}}}}
+
+    def verdicts(before: dict[str, Any], after: dict[str, Any]) -> Expected:
+        return kinds(diff_specs(spec(before), spec(after)))
+
+    assert verdicts({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 9}) == {
+        (W, "maxLength-raised")
+    }
+    assert verdicts({"type": "string", "maxLength": 5}, {"type": "string"}) == {(W, "maxLength-removed")}
+    assert verdicts({"type": "array", "minItems": 2}, {"type": "array", "minItems": 0}) == {
+        (W, "minItems-lowered")
+    }
+    assert verdicts({"type": "integer", "maximum": 5}, {"type": "integer", "maximum": 9}) == {
+        (B, "maximum-raised")
+    }
+
+
+# --- grouping by root cause -----------------------------------------------------------------------------
+
+
+def test_one_schema_reached_by_many_operations_is_one_group() -> None:
+    """`Item` loses a property; four operations reach it, two of them by two paths each."""
+    case = PAIRS / "shared-schema-fan-out"
+    changes = diff_specs(document(case / "old.yaml"), document(case / "new.yaml"))
+    assert len(changes) == 6
+    [group] = group_changes(changes)
+    assert (group.severity, group.rule, group.message) == (
+        Severity.BREAKING,
+        "property-removed",
+        "property removed",
+    )
+    assert (group.pointers, group.side) == (("/components/schemas/Item/properties/colour",), "old")
+    assert [(r.operation, r.paths) for r in group.reaches] == [
+        ("GET /items", ("response 200, `data[].colour`", "response 200, `latest.colour`")),
+        ("POST /items", ("response 201, `colour`",)),
+        ("GET /items/{id}", ("response 200, `colour`",)),
+        ("PUT /items/{id}", ("response 200, `item.colour`", "response 200, `previous.colour`")),
+    ]
+    assert group.changes == tuple(changes)
+
+
+def test_grouped_reports_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = pair("shared-schema-fan-out")
+    report = main_grouped(old, new)
+    assert report["summary"]["breaking"] == {"root_causes": 1, "changes": 6, "operations": 4}
+    assert report["verdict"]["failing"] == 6
+    [group] = report["groups"]
+    assert group["location"].endswith("shared-schema-fan-out/old.yaml:61")
+    assert [o["operation"] for o in group["operations"]] == [
+        "GET /items",
+        "POST /items",
+        "GET /items/{id}",
+        "PUT /items/{id}",
+    ]
+    assert group["operations"][0]["paths"] == [
+        "response 200, `data[].colour`",
+        "response 200, `latest.colour`",
+    ]
+    assert main(["diff", old, new]) == 1
+    text = capsys.readouterr().out.splitlines()
+    assert text[0].endswith(
+        "1 breaking, 0 warning, 0 compatible root cause(s) (6 change(s), 4 operation(s) reached)"
+    )
+    assert "  [property-removed] property removed" in text
+    assert "      reaches 4 operation(s) by 6 path(s):" in text
+    assert "        PUT /items/{id}: response 200, `item.colour` (+1 more)" in text
+    assert main(["diff", old, new, "--format", "markdown"]) == 1
+    markdown = capsys.readouterr().out
+    assert "| Breaking | 1 | 6 | 4 |" in markdown
+    assert "<details><summary>reaches 4 operation(s) by 6 path(s)</summary>" in markdown
+
+
+def _fan_out(branches: int, operations: int) -> dict[str, Any]:
+    """The shape of issue 17's case: `Kind` (`oneOf` of const branches) reached by every operation
+    twice (`kind` and `parts[].kind`)."""
+    kind = {"oneOf": [{"const": f"k{i}"} for i in range(branches)]}
+    thing = {
+        "type": "object",
+        "properties": {
+            "kind": {"$ref": "#/components/schemas/Kind"},
+            "parts": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Kind"}}},
+            },
+        },
+    }
+    ok = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+    }
+    paths = {
+        f"/things{i}": {"get": {"operationId": f"get{i}", "responses": {"200": ok}}}
+        for i in range(operations)
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "fan-out", "version": "1.0.0"},
+        "paths": paths,
+        "components": {"schemas": {"Kind": kind, "Thing": thing}},
+    }
+
+
+def test_73_const_branches_reaching_141_operations_are_73_groups(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`oneOf: []` turned into 73 const branches, reached by 141 operations by two paths each: 20,586
+    flat entries, 73 root causes each naming its 141 operations; the markdown fits a GitHub comment."""
+    old, new = _fan_out(0, 141), _fan_out(73, 141)
+    changes = diff_specs(old, new)
+    assert len(changes) == 73 * 141 * 2
+    groups = group_changes(changes)
+    assert len(groups) == 73
+    assert all(g.rule == "enum-value-added" and g.severity is Severity.WARNING for g in groups)
+    assert all(len(g.reaches) == 141 and g.paths == 282 for g in groups)
+    assert groups[5].pointer == "/components/schemas/Kind/oneOf/5"
+    assert groups[5].message == 'value "k5" added (oneOf const branch)'
+    for name, spec in (("old.json", old), ("new.json", new)):
+        (tmp_path / name).write_text(json.dumps(spec))
+    files = str(tmp_path / "old.json"), str(tmp_path / "new.json")
+    assert main(["diff", *files, "--format", "markdown", "--fail-on", "warning"]) == 1
+    markdown = capsys.readouterr().out
+    assert len(markdown) < 65536, len(markdown)  # GitHub's limit for a comment
+    assert markdown.count("(`enum-value-added`)") == 73
+    assert markdown.count("the same 141 operations as above") == 72
+    assert main(["diff", *files]) == 0  # warnings only
+    text = capsys.readouterr().out
+    assert "warning (73 root cause(s)):" in text
+    assert "and 131 more operation(s) (--format json lists every one)" in text
+
+
+def test_the_same_edit_in_every_operation_is_one_group() -> None:
+    """ "Add 429 Too Many Requests response to all endpoints": one cause with a place per operation."""
+
+    def spec(codes: list[str]) -> dict[str, Any]:
+        responses = {code: {"description": code} for code in codes}
+        return {"paths": {f"/p{i}": {"get": {"responses": responses}} for i in range(5)}}
+
+    [group] = group_changes(diff_specs(spec(["200"]), spec(["200", "429"])))
+    assert (group.rule, group.message, len(group.reaches)) == ("response-added", "response 429 added", 5)
+    assert group.pointers == tuple(f"/paths/~1p{i}/get/responses/429" for i in range(5))
+
+
+def test_fail_on_never_reports_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", *pair("response-property-removed"), "--fail-on", "never"]) == 0
+    out = capsys.readouterr().out
+    assert "[property-removed]" in out
+    assert out.rstrip().endswith("OK: nothing fails with --fail-on never")
+
+
 # --- the semver gate ------------------------------------------------------------------------------------
 
 
@@ -276,14 +496,25 @@ def pair(case: str) -> tuple[str, str]:
 
 
 def main_json(old: str, new: str, *flags: str) -> list[dict[str, Any]]:
+    """The flat JSON listing (`--flat`): one object per change."""
+    result: list[dict[str, Any]] = json.loads(_main_stdout(old, new, "--format", "json", "--flat", *flags))
+    return result
+
+
+def main_grouped(old: str, new: str, *flags: str) -> dict[str, Any]:
+    """The grouped JSON report (the default)."""
+    result: dict[str, Any] = json.loads(_main_stdout(old, new, "--format", "json", *flags))
+    return result
+
+
+def _main_stdout(old: str, new: str, *flags: str) -> str:
     import contextlib
     import io
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-        main(["diff", old, new, "--format", "json", *flags])
-    result: list[dict[str, Any]] = json.loads(out.getvalue())
-    return result
+        main(["diff", old, new, *flags])
+    return out.getvalue()
 
 
 def test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -295,8 +526,8 @@ def test_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
 
 
-def test_text_report_groups_by_severity(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml")]) == 1
+def test_flat_text_report_groups_by_severity(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml"), "--flat"]) == 1
     out = capsys.readouterr().out
     assert "14 breaking, 5 warning, 8 compatible" in out.splitlines()[0]
     headings = [
@@ -308,7 +539,7 @@ def test_text_report_groups_by_severity(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_allow_major_reports_but_does_not_fail(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml"), "--allow-major"]) == 0
+    assert main(["diff", str(GOLDEN / "v1.yaml"), str(GOLDEN / "v2.yaml"), "--allow-major", "--flat"]) == 0
     out = capsys.readouterr().out
     assert "breaking (14):" in out
     assert "reported but allowed (--allow-major)" in out
@@ -340,11 +571,11 @@ def test_names_with_control_characters_stay_on_one_line(
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(spec("get\nA", ["line\none|two"]))
     new.write_text(spec("get\tB", []))
-    assert main(["diff", str(old), str(new)]) == 1
+    assert main(["diff", str(old), str(new), "--flat"]) == 1
     text = capsys.readouterr().out.splitlines()
     assert "  GET /a: response 200, `line\\none|two`: property made optional: may be absent" in text
     assert "  GET /a: operationId changed from get\\nA to get\\tB: SDK method renamed" in text
-    assert main(["diff", str(old), str(new), "--format", "markdown"]) == 1
+    assert main(["diff", str(old), str(new), "--format", "markdown", "--flat"]) == 1
     rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `GET /a`")]
     assert len(rows) == 2
     assert all(row.endswith("|") and row.count(" | ") == 2 for row in rows), rows
@@ -510,3 +741,61 @@ def test_golden_markdown_report(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     if os.environ.get("UPDATE_GOLDEN"):
         expected.write_text(report)
     assert report == expected.read_text(), "the diff report changed; review it and rerun with UPDATE_GOLDEN=1"
+
+
+# --- CI and pre-commit ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feature_branch(repo: Path) -> Path:
+    """`repo` with `main` at the first commit (maxLength 100) and HEAD on a branch that lowered it."""
+    git(repo, "branch", "-f", "main", "HEAD~1")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD~1")
+    return repo
+
+
+def test_pre_commit_hook_diffs_against_the_merge_base(feature_branch: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["id"] == "specfirst-diff" and hook["pass_filenames"] is True
+    assert re.search(hook["files"], "spec/openapi.yaml") and not re.search(
+        hook["files"], "spec/schemas/item.yaml"
+    )
+    command = [str(ROOT / ".venv" / "bin" / hook["entry"].split()[0]), *hook["entry"].split()[1:]]
+    run = subprocess.run([*command, "spec/openapi.yaml"], capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stderr
+    assert "[maxLength-lowered] maxLength lowered from 100 to 50" in run.stdout
+    assert (
+        subprocess.run([*command, "--fail-on", "never", "spec/openapi.yaml"], capture_output=True).returncode
+        == 0
+    )
+    (feature_branch / "spec" / "other").mkdir()
+    (feature_branch / "spec" / "other" / "openapi.yaml").write_text(ROOT_SPEC)
+    fresh = subprocess.run([*command, "spec/other/openapi.yaml"], capture_output=True, text=True, check=False)
+    assert fresh.returncode == 0 and "new, nothing to compare" in fresh.stdout
+    bad = subprocess.run([*command, "--base", "nope", "spec/openapi.yaml"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "merge base" in bad.stderr
+
+
+def test_the_readme_actions_command_runs_locally(feature_branch: Path) -> None:
+    """The `specfirst diff` line of the README's GitHub Actions example, with the base branch main."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- actions-example -->", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    [line] = [line.strip() for line in block.splitlines() if line.strip().startswith("specfirst diff ")]
+    script = "\n".join(
+        [
+            "set +e",
+            line.replace("${{ github.base_ref }}", "main"),
+            'echo "status=$?" > status.txt',
+        ]
+    )
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    subprocess.run(["bash", "-c", script], cwd=feature_branch, env=env, check=True)
+    assert (feature_branch / "status.txt").read_text().strip() == "status=1"
+    comment = (feature_branch / "api-changes.md").read_text()
+    # one root cause: the schema is the request body (breaking) and the response (compatible) alike
+    assert comment.startswith(
+        "### API changes: 1 breaking, 0 warning, 0 compatible root cause(s) (2 change(s)"
+    )
+    assert "| Breaking | 1 | 2 | 1 |" in comment
+    assert "**FAIL: 1 change(s) from 1 root cause(s) at or above breaking (--fail-on breaking)**" in comment

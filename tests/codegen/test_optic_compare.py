@@ -2,7 +2,7 @@
 
 The parsing of both tools' output, the classification and the expectations file are tested here
 without Optic. The comparison itself needs node and npm to install Optic once (under a minute), then
-a few minutes for its 86 runs, so it runs only when asked: `OPTIC=1 pytest
+a few minutes for its 94 runs (15 min on a busy 2-core machine), so it runs only when asked: `OPTIC=1 pytest
 tests/codegen/test_optic_compare.py`, or `make optic-compare`.
 """
 

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic, SpecError
@@ -167,9 +168,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--fail-on",
-        choices=("breaking", "warning"),
+        choices=("breaking", "warning", "never"),
         default="breaking",
-        help="lowest severity that makes the exit status 1 (default breaking)",
+        help="lowest severity that makes the exit status 1 (default breaking; never: report only, exit 0)",
+    )
+    diff.add_argument(
+        "--flat",
+        action="store_true",
+        help="one entry per operation and path, as the changes are found, instead of one per root cause",
     )
     diff.add_argument(
         "--allow-major",
@@ -183,7 +189,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--lenient", action="store_true", help="as for generate")
     diff.add_argument("--allow-remote-refs", action="store_true", help="as for generate")
+    diff_base = commands.add_parser(
+        "diff-base",
+        help="diff each SPEC against itself at the merge base with --base (the pre-commit hook)",
+        description=(
+            "For each SPEC (a path from the repository's top, as pre-commit passes them), run `diff "
+            "MERGE_BASE:SPEC SPEC`, MERGE_BASE being `git merge-base HEAD BASE`. A SPEC that did not exist "
+            "there is new: nothing to compare."
+        ),
+        epilog="Example: specfirst diff-base --base origin/main spec/openapi.yaml. Exit codes as for diff.",
+    )
+    diff_base.add_argument("specs", nargs="+", metavar="SPEC", help="the contract file(s) as committed now")
+    diff_base.add_argument("--base", default="main", help="the branch the change goes into (default main)")
+    for flag, settings in _DIFF_SHARED.items():
+        diff_base.add_argument(flag, **settings)
     return parser
+
+
+_DIFF_SHARED: dict[str, dict[str, Any]] = {
+    "--format": {"choices": ("text", "json", "markdown"), "default": "text", "help": "as for diff"},
+    "--fail-on": {"choices": ("breaking", "warning", "never"), "default": "breaking", "help": "as for diff"},
+    "--flat": {"action": "store_true", "help": "as for diff"},
+    "--allow-major": {"action": "store_true", "help": "as for diff"},
+    "--lenient": {"action": "store_true", "help": "as for generate"},
+}
 
 
 def _report(diagnostics: Sequence[Diagnostic]) -> None:
@@ -307,10 +336,24 @@ def _run(args: argparse.Namespace) -> int:
             args.old,
             args.new,
             output_format=args.format,
-            fail_on=Severity(args.fail_on),
+            fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
             allow_major=args.allow_major,
             options=Options(lenient=args.lenient, allow_remote_refs=args.allow_remote_refs),
             strict=args.strict,
+            flat=args.flat,
+        )
+    if args.command == "diff-base":
+        from .diff import Severity
+        from .diff_report import run_against_base
+
+        return run_against_base(
+            args.specs,
+            args.base,
+            output_format=args.format,
+            fail_on=None if args.fail_on == "never" else Severity(args.fail_on),
+            allow_major=args.allow_major,
+            options=Options(lenient=args.lenient),
+            flat=args.flat,
         )
     if args.command == "sdk":
         return _write_sdk(args)

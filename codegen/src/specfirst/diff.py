@@ -44,7 +44,9 @@ class Change:
     """One difference a client of OLD may care about.
 
     `pointer` is a JSON pointer into NEW, or into OLD when `side` is "old" (something removed: it only
-    exists there). `location` ("FILE:LINE") is filled in by whoever holds the loaded files.
+    exists there). `location` ("FILE:LINE") is filled in by whoever holds the loaded files. `reason` is
+    `context: message`: where the operation reaches the change (`response 200, `data[].status``), then
+    the change itself, the same for every operation that reaches it (what `diff_groups` groups by).
     """
 
     severity: Severity
@@ -54,6 +56,13 @@ class Change:
     reason: str
     side: Side = "new"
     location: str | None = None
+    context: str = ""  # empty when the change is the operation's (or the contract's) own
+
+    @property
+    def message(self) -> str:
+        """The change itself, without where the operation reaches it."""
+        prefix = f"{self.context}: "
+        return self.reason[len(prefix) :] if self.context and self.reason.startswith(prefix) else self.reason
 
 
 def diff_specs(old: Document, new: Document) -> list[Change]:
@@ -294,13 +303,16 @@ class _OperationDiff:
         self._servers()
         return self.found
 
-    def add(self, severity: Severity, rule: str, pointer: str, reason: str, side: Side = "new") -> None:
-        self.found.append(Change(severity, rule, self.new.label, pointer, reason, side))
+    def add(
+        self, severity: Severity, rule: str, pointer: str, reason: str, side: Side = "new", context: str = ""
+    ) -> None:
+        reason = f"{context}: {reason}" if context else reason
+        self.found.append(Change(severity, rule, self.new.label, pointer, reason, side, context=context))
 
     def add_findings(self, findings: Iterable[Finding], context: str) -> None:
         for f in findings:
             subject = f", `{f.subject}`" if f.subject else ""
-            self.add(f.severity, f.rule, f.pointer, f"{context}{subject}: {f.message}", f.side)
+            self.add(f.severity, f.rule, f.pointer, f.message, f.side, f"{context}{subject}")
 
     def _identity(self) -> None:
         old, new = self.old.operation, self.new.operation
@@ -673,7 +685,7 @@ def _collapse_docs(changes: list[Change]) -> list[Change]:
     places = list(dict.fromkeys(c.reason for c in docs))
     shown = ", ".join(places[:3]) + (f" and {len(places) - 3} more" if len(places) > 3 else "")
     reason = f"documentation changed ({shown})"
-    return [*rest, replace(docs[0], reason=reason)]
+    return [*rest, replace(docs[0], reason=reason, context="")]
 
 
 # --- plumbing -----------------------------------------------------------------------------------------

@@ -220,6 +220,20 @@ def materialise(ref: str, path: str, into: Path) -> Path:
     return into / full
 
 
+def merge_base_with(ref: str) -> str:
+    """The commit where HEAD's branch left `ref`: what a pull request into `ref` is compared with."""
+    return _git("merge-base", "HEAD", ref, what=f"the merge base of HEAD and {ref!r}").decode().strip()
+
+
+def exists_at(commit: str, path: str) -> bool:
+    """`path` (from the repository's top, or `./`-relative) is a file at `commit`."""
+    try:
+        _git("cat-file", "-e", f"{commit}:{_repository_path(path)}", what=path)
+    except SourceError:
+        return False
+    return True
+
+
 def _repository_path(path: str) -> str:
     if path.startswith(("./", "../")):
         prefix = _git("rev-parse", "--show-prefix", what="the current folder").decode().strip()

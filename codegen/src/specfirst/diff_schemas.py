@@ -69,6 +69,27 @@ def _widened(direction: Direction) -> Severity:
     return Severity.COMPATIBLE if direction == "request" else Severity.BREAKING
 
 
+def open_set_added(direction: Direction) -> Severity:
+    """The one verdict for a value or variant NEW adds to a set OLD already listed: an enum value, a
+    `const` branch, a variant of an existing oneOf/anyOf (an SSE stream's new event type is one).
+
+    In a request the server accepts more: compatible. In a response a client of OLD may now read
+    something it never knew: a warning, not a break. A tolerant reader (an SDK that keeps an unknown
+    enum value as a string, a stream consumer that skips an unknown event type) goes on; a client that
+    matches the set exhaustively fails, and `--fail-on warning` catches it. A set is an open one by
+    intent: an API that lists the event types or models it has today will list more tomorrow."""
+    return Severity.COMPATIBLE if direction == "request" else Severity.WARNING
+
+
+def _size_widened(direction: Direction) -> Severity:
+    """A length or size bound loosened (maxLength, maxItems, maxProperties raised or removed; a minimum of
+    them lowered). A response's longer string or longer list still parses as the same type: a client of
+    OLD fails only if it validates responses against OLD's bounds (or stores them in fixed-size places),
+    so a warning; specfirst's own SDK parses responses leniently and is not one of them. Numeric bounds
+    stay breaking: a number outside OLD's range changes what the value means to the client."""
+    return Severity.COMPATIBLE if direction == "request" else Severity.WARNING
+
+
 def _either(direction: Direction, narrows: bool, widens: bool) -> Severity:
     if narrows and _narrowed(direction) is Severity.BREAKING:
         return Severity.BREAKING
@@ -247,8 +268,7 @@ class SchemaDiff:
         before, after = _enum(old), _enum(new)
         if before == after:
             return []
-        # an enum value a response may now carry is a warning: clients should tolerate unknown values
-        wider = Severity.WARNING if direction == "response" else Severity.COMPATIBLE
+        wider = open_set_added(direction)
         pointer = new.at("enum") if "enum" in new.keywords else new.at("const")
         if after is None:
             where = old.at("enum") if "enum" in old.keywords else old.at("const")
@@ -292,18 +312,19 @@ class SchemaDiff:
         before, after = bounds
         if before == after:
             return []
+        widened = _size_widened(direction) if key in (*_UPPER, *_LOWER) else _widened(direction)
         exclusive = "exclusiveMaximum" if upper else "exclusiveMinimum"
         if after is None:
             where = old.at(key) if key in old.keywords else old.at(exclusive)
             message = f"{key} {_show_bound(before)} removed"
-            return [Finding(_widened(direction), f"{key}-removed", "old", where, message)]
+            return [Finding(widened, f"{key}-removed", "old", where, message)]
         pointer = new.at(key) if key in new.keywords else new.at(exclusive)
         if before is None:
             message = f"{key} {_show_bound(after)} added"
             return [Finding(_narrowed(direction), f"{key}-added", "new", pointer, message)]
         tighter = _tightness(after, upper) > _tightness(before, upper)
         verb = "lowered" if tighter == upper else "raised"
-        severity = _narrowed(direction) if tighter else _widened(direction)
+        severity = _narrowed(direction) if tighter else widened
         message = f"{key} {verb} from {_show_bound(before)} to {_show_bound(after)}"
         return [Finding(severity, f"{key}-{verb}", "new", pointer, message)]
 
@@ -476,8 +497,14 @@ class SchemaDiff:
         for (a, a_at), (b, b_at) in pairs:
             found += self.compare(a, a_at, b, b_at, direction)
         for branch, where in removed:
+            value = _const(self.docs["old"], branch)
             if _is_null(self.docs["old"], branch):
                 rule, message = "null-removed", "no longer nullable"
+            elif value is not None:
+                rule, message = (
+                    "enum-value-removed",
+                    f"value {value} removed ({old.union or 'schema'} const branch)",
+                )
             else:
                 rule, message = (
                     "branch-removed",
@@ -485,12 +512,29 @@ class SchemaDiff:
                 )
             found.append(Finding(_narrowed(direction), rule, "old", where, message))
         for branch, where in added:
+            severity = _widened(direction)
+            value = _const(self.docs["new"], branch)
             if _is_null(self.docs["new"], branch):
                 rule, message = "null-added", "made nullable"
+            elif value is not None:  # `oneOf: [{const: a}, ...]` is an enum written another way
+                rule, message = (
+                    "enum-value-added",
+                    f"value {value} added ({new.union or 'schema'} const branch)",
+                )
+                severity = open_set_added(direction) if old.union or _enum(old) is not None else severity
             else:
                 rule, message = "branch-added", f"{new.union or 'schema'} branch {_branch_name(branch)} added"
-            found.append(Finding(_widened(direction), rule, "new", where, message))
+                # a variant added to a union OLD already had: the open-set rule; a plain schema turned
+                # into a union is a new shape where OLD promised one
+                severity = open_set_added(direction) if self._variants(old) else severity
+            found.append(Finding(severity, rule, "new", where, message))
         return found
+
+    def _variants(self, view: _View) -> bool:
+        """OLD is a union of variants, so a client of OLD already picks one of several: a union with one
+        branch besides `null` (`anyOf: [X, null]`) is a nullable X, not a set of variants."""
+        real = [b for b, _ in view.branches() if not _is_null(self.docs["old"], b)]
+        return view.union is not None and len(real) != 1
 
     def _match_branches(
         self, before: list[_Branch], after: list[_Branch], direction: Direction
@@ -656,6 +700,19 @@ def _is_null(document: Document, branch: Any) -> bool:
     return isinstance(resolved, Mapping) and (
         resolved.get("type") == "null" or resolved.get("type") == ["null"]
     )
+
+
+def _const(document: Document, branch: Any) -> str | None:
+    """The one value a branch allows (`const`, or an enum of one), as JSON; None for anything else."""
+    resolved, _ = resolve(document, branch, "")
+    if not isinstance(resolved, Mapping):
+        return None
+    if "const" in resolved:
+        return json.dumps(resolved["const"], sort_keys=True)
+    values = resolved.get("enum")
+    if isinstance(values, list) and len(values) == 1:
+        return json.dumps(values[0], sort_keys=True)
+    return None
 
 
 def _ref_name(branch: Any) -> str | None:
