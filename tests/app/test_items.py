@@ -143,6 +143,7 @@ def test_a_failed_request_writes_nothing(
     engine = create_engine(settings.database_url)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Item)) == 1
+    engine.dispose()
 
 
 def test_dependency_overrides_work_as_in_fastapi(client: TestClient) -> None:
