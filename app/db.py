@@ -1,7 +1,8 @@
 """The database: SQLAlchemy 2 tables, the engine, and a transactional session per request.
 
 SQLite (a file under data/) by default, PostgreSQL when DATABASE_URL points at one. A request's writes
-commit together after the handler succeeds, or roll back together when it raises.
+commit together after the handler succeeds, or roll back together when it raises. The tables are created
+and changed by the migrations in app/migrations/ (see app/schema.py), never by the service at start-up.
 """
 
 from __future__ import annotations
@@ -166,10 +167,6 @@ def make_engine(url: str) -> Engine:
     if url.startswith(("postgresql://", "postgres://")):  # the driver we ship is psycopg 3
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return create_engine(url, pool_pre_ping=True)
-
-
-def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -13,7 +13,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from generated import Security, create_app
 
 from .config import Settings, get_settings
-from .db import create_schema, make_engine
+from .db import make_engine
 from .handlers.auth import Auth
 from .handlers.events import Events
 from .handlers.exports import Exports
@@ -22,6 +22,7 @@ from .handlers.items import Items
 from .handlers.system import System
 from .handlers.users import Users
 from .observability import RequestIdMiddleware, configure_logging
+from .schema import check_schema
 from .security import Tokens, api_key_verifier
 
 
@@ -34,7 +35,9 @@ def build_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        create_schema(engine)
+        # reads the schema's revision only (`make migrate` changes it, once, before the workers start):
+        # raises if it is not at head; an unreachable database is logged and the worker serves anyway
+        check_schema(engine)
         yield
         engine.dispose()
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import build_app
+from app.schema import upgrade
 from tests.databases import database_params, fresh_database
 
 SECRET = "test-secret-key-" + "x" * 64  # long enough for HS512 too, so that test fails on the algorithm
@@ -21,6 +22,7 @@ API_KEY = "back-office-key"
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Every service test runs on SQLite and on PostgreSQL."""
     with fresh_database(request.param, tmp_path) as url:
+        upgrade(url)  # the migrations, as `make migrate` applies them
         yield url
 
 

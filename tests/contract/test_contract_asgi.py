@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 
 from app.config import Settings
 from app.main import build_app
+from app.schema import upgrade
 from tests.contract.run import API_KEY, SPEC, USER
 from tests.databases import KINDS, NO_POSTGRES, fresh_database, postgres_url
 
@@ -33,9 +34,9 @@ credentials: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
 
 
 def _make_app(kind: str) -> None:
-    url = _databases[kind].enter_context(
-        fresh_database(kind, Path(tempfile.mkdtemp(prefix="contract-asgi-")))
-    )
+    folder = Path(tempfile.mkdtemp(prefix="contract-asgi-"))
+    url = _databases[kind].enter_context(fresh_database(kind, folder))
+    upgrade(url)  # as `make migrate` does
     settings = Settings(
         database_url=url,
         secret_key="in-process-contract-key-" + "z" * 40,
