@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="keys accepted in X-API-Key")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
     max_upload_bytes: int = 1024 * 1024
+    database_busy_timeout_seconds: float = Field(
+        2.0, gt=0, description="how long a write waits for a locked SQLite file or a PG connection, then 503"
+    )
+    retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 while the database is away")
     log_level: str = "INFO"
     port: int = 8000
 

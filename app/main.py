@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from generated import Security, create_app
 
+from . import availability
 from .config import Settings, get_settings
 from .db import make_engine
 from .handlers.auth import Auth
@@ -30,7 +31,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app (a factory: uvicorn and gunicorn call it with no arguments)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.database_busy_timeout_seconds)
     tokens = Tokens(settings)
 
     @asynccontextmanager
@@ -55,6 +56,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.tokens = tokens
+    availability.install(app, settings.retry_after_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
