@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.config import Settings
 from app.db import Item, get_session
-from tests.app.conftest import sign_up
+from tests.app.conftest import API_KEY, sign_up
 
 ITEMS = "/api/v1/items"
 LAMP = {"name": "Desk lamp", "price_cents": 4900, "tags": ["lighting", "brass"]}
@@ -172,3 +174,14 @@ def test_request_id_is_echoed(client: TestClient) -> None:
         client.get("/api/v1/health", headers={"X-Request-Id": "abc-123"}).headers["x-request-id"] == "abc-123"
     )
     assert len(client.get("/api/v1/health").headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_export_neutralises_formulas(client: TestClient, auth: dict[str, str], start: str) -> None:
+    """Issue 14, 8: user text starting like a formula went into the CSV as is (spreadsheet injection)."""
+    name = f"{start}HYPERLINK(1)"
+    response = client.post(ITEMS, headers=auth, json={**LAMP, "name": name})
+    assert response.status_code == 201, response.text
+    export = client.get("/api/v1/exports/items.csv", headers={"X-API-Key": API_KEY})
+    rows = list(csv.reader(io.StringIO(export.text, newline="")))
+    assert rows[1][1] == "'" + name
