@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -36,12 +37,27 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         path = self.secret_key_file
-        if path.exists():
-            return path.read_text().strip()
-        key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(key)
-        return key
+        if not path.exists():
+            _publish_new_key(path)
+        return path.read_text().strip()
+
+
+def _publish_new_key(path: Path) -> None:
+    """A new key, written whole to a private temporary file, then linked into place: the link fails if
+    another worker won the race, and every worker then reads the one complete key that is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)  # atomic, and never replaces an existing key
+    except FileExistsError:
+        pass  # another worker's key is in place
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @lru_cache
