@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from generated import ItemsHandlers
+from generated.errors import BadRequestError
 from generated.models import (
     Currency,
     ItemIn,
@@ -20,7 +21,7 @@ from generated.models import (
 from generated.responses import AddItemNoteCreated, CreateItemCreated, ListItemsOk
 
 from ..db import AuditLog, DBSession, Item, Note, utcnow
-from ..problems import conflict, forbidden, not_found
+from ..problems import conflict, forbidden, not_found, problem
 from ..security import Caller, CurrentCaller
 
 SortKey = Literal["name", "-name", "created_at", "-created_at", "price_cents", "-price_cents"]
@@ -64,6 +65,8 @@ class Items(ItemsHandlers):
     ) -> ListItemsOk:
         filters: list[ColumnElement[bool]] = []
         if q is not None:
+            if "\x00" in q:  # PostgreSQL refuses NUL in text, SQLite's LIKE stops at one (matching all)
+                raise BadRequestError(problem(400, "Bad Request", "The search text may not hold a NUL."))
             filters.append(func.lower(Item.name).contains(q.lower(), autoescape=True))
         for name in tag or []:
             filters.append(Item.tag_index.contains(f",{name},", autoescape=True))

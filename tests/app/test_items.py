@@ -185,3 +185,13 @@ def test_export_neutralises_formulas(client: TestClient, auth: dict[str, str], s
     export = client.get("/api/v1/exports/items.csv", headers={"X-API-Key": API_KEY})
     rows = list(csv.reader(io.StringIO(export.text, newline="")))
     assert rows[1][1] == "'" + name
+
+
+def test_search_text_with_a_nul_is_a_declared_400(client: TestClient, auth: dict[str, str]) -> None:
+    """Issue 14, 4: `?q=%00` was a 500 on PostgreSQL (psycopg refuses NUL); SQLite matched every item."""
+    create(client, auth, name="Lamp\x00one")
+    for q in ("%00", "P%00O"):
+        response = client.get(f"{ITEMS}?q={q}")
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{ITEMS}?q=P").json()["total"] == 1
