@@ -20,8 +20,8 @@ from generated.models import (
 )
 from generated.responses import AddItemNoteCreated, CreateItemCreated, ListItemsOk
 
-from ..db import AuditLog, DBSession, Item, Note, utcnow
-from ..problems import conflict, forbidden, not_found, problem
+from ..db import AuditLog, DBSession, Item, Note, User, utcnow
+from ..problems import conflict, forbidden, not_found, problem, unauthorized
 from ..security import Caller, CurrentCaller
 
 SortKey = Literal["name", "-name", "created_at", "-created_at", "price_cents", "-price_cents"]
@@ -87,6 +87,8 @@ class Items(ItemsHandlers):
     def create_item(self, *, body: ItemIn) -> CreateItemCreated:
         if self.caller.user_id is None:
             raise forbidden("Items are owned by users: use a user's token.")
+        if self.db.get(User, self.caller.user_id) is None:  # else the insert's foreign key fails (was a 409)
+            raise unauthorized("The token's account no longer exists.")
         if self._name_taken(body.name, self.caller.user_id):
             raise conflict(f"You already have an item named {body.name!r}.")
         item = Item(owner_id=self.caller.user_id, name=body.name, price_cents=body.price_cents)
