@@ -134,7 +134,7 @@ class Items(ItemsHandlers):
             saved = TextNoteOut(id=note.id, kind="text", text=body.text)
         else:
             saved = LinkNoteOut.model_validate({"id": note.id, **note.body})
-        return AddItemNoteCreated(body=saved, location=f"/api/v1/items/{item_id}/notes/{note.id}")
+        return AddItemNoteCreated(body=saved, location=f"/api/v1/items/{item_id}")
 
     def _name_taken(self, name: str, owner_id: int) -> bool:
         query = select(Item.id).where(Item.owner_id == owner_id, Item.name == name)

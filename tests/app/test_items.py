@@ -99,6 +99,8 @@ def test_notes_are_a_discriminated_union(client: TestClient, auth: dict[str, str
     text = client.post(f"{ITEMS}/{item['id']}/notes", headers=auth, json={"kind": "text", "text": "Soon."})
     assert text.status_code == 201
     assert text.json() == {"id": 1, "kind": "text", "text": "Soon."}
+    # issue 14, 8: Location named /items/{id}/notes/{noteId}, which the contract does not serve (404)
+    assert client.get(text.headers["location"]).status_code == 200
     bad = client.post(f"{ITEMS}/{item['id']}/notes", headers=auth, json={"kind": "link", "text": "x"})
     assert bad.status_code == 422
 
