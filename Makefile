@@ -8,7 +8,7 @@ PORT   ?= 8000
 BASE   ?= $(shell git merge-base HEAD main 2>/dev/null || git rev-parse HEAD 2>/dev/null)
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install generate check fmt lint test golden run dev serve contract-test sdk dist diff bench bench-runtime bench-asgi bench-limits bench-sdk mock-test optic-compare lock clean
+.PHONY: install generate check fmt lint test golden run dev serve migrate contract-test sdk dist diff bench bench-runtime bench-asgi bench-limits bench-sdk mock-test optic-compare lock clean
 
 install: .venv/.installed
 
@@ -54,15 +54,18 @@ mock-test: install  ## every shared spec's mock app under schemathesis, 25 examp
 golden: install  ## rewrite the golden files from the current generator (review the diff!)
 	UPDATE_GOLDEN=1 $(PY) -m pytest tests/codegen/test_golden.py -q
 
-run: generate
+migrate: install  ## the database (DATABASE_URL) to the newest migration; run once before any worker starts
+	$(PY) -m app.schema upgrade
+
+run: generate  ## `python -m app` migrates first (one process), then serves
 	$(PY) -m app --port $(PORT)
 
 dev: install  ## serve with reload: a spec edit regenerates (errors leave the last good app serving), code reloads
 	$(CLI) dev $(SPEC) --out $(OUT) --app app.main:build_app --factory --watch app --port $(PORT)
 
-serve: generate
+serve: generate migrate
 	.venv/bin/gunicorn "app.main:build_app()" --worker-class uvicorn_worker.UvicornWorker --workers 2 \
-		--bind 127.0.0.1:$(PORT) --forwarded-allow-ips='*'
+		--bind 127.0.0.1:$(PORT) --forwarded-allow-ips='*' --no-control-socket
 
 contract-test: generate
 	$(PY) -m tests.contract.run

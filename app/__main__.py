@@ -1,4 +1,5 @@
-"""`python -m app [--port N]`: serve the example service with uvicorn on 127.0.0.1."""
+"""`python -m app [--port N]`: migrate the database to head, then serve the example service with uvicorn
+on 127.0.0.1 (one process, so migrating here cannot race another worker; gunicorn's workers never do)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import uvicorn
 
 from .config import get_settings
+from .schema import upgrade
 
 
 def main() -> None:
@@ -14,6 +16,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=get_settings().port)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
+    upgrade(get_settings().database_url)
     uvicorn.run(
         "app.main:build_app",
         factory=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,10 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="keys accepted in X-API-Key")
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])
     max_upload_bytes: int = 1024 * 1024
+    database_busy_timeout_seconds: float = Field(
+        2.0, gt=0, description="how long a write waits for a locked SQLite file or a PG connection, then 503"
+    )
+    retry_after_seconds: int = Field(5, ge=1, description="Retry-After of a 503 while the database is away")
     log_level: str = "INFO"
     port: int = 8000
 
@@ -32,12 +37,27 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         path = self.secret_key_file
-        if path.exists():
-            return path.read_text().strip()
-        key = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(key)
-        return key
+        if not path.exists():
+            _publish_new_key(path)
+        return path.read_text().strip()
+
+
+def _publish_new_key(path: Path) -> None:
+    """A new key, written whole to a private temporary file, then linked into place: the link fails if
+    another worker won the race, and every worker then reads the one complete key that is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(temporary, path)  # atomic, and never replaces an existing key
+    except FileExistsError:
+        pass  # another worker's key is in place
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @lru_cache

@@ -1,7 +1,8 @@
 """The database: SQLAlchemy 2 tables, the engine, and a transactional session per request.
 
 SQLite (a file under data/) by default, PostgreSQL when DATABASE_URL points at one. A request's writes
-commit together after the handler succeeds, or roll back together when it raises.
+commit together after the handler succeeds, or roll back together when it raises. The tables are created
+and changed by the migrations in app/migrations/ (see app/schema.py), never by the service at start-up.
 """
 
 from __future__ import annotations
@@ -148,12 +149,14 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout: float = 2.0) -> Engine:
+    """The engine; `busy_timeout` bounds the wait for a locked SQLite file and for a PostgreSQL connection,
+    so a request answers 503 soon rather than hanging while the database is away."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -165,11 +168,10 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith(("postgresql://", "postgres://")):  # the driver we ship is psycopg 3
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return create_engine(url, pool_pre_ping=True)
-
-
-def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    timeout = max(1, round(busy_timeout))  # libpq takes whole seconds
+    return create_engine(
+        url, pool_pre_ping=True, pool_timeout=busy_timeout, connect_args={"connect_timeout": timeout}
+    )
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -12,8 +12,9 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from generated import Security, create_app
 
+from . import availability
 from .config import Settings, get_settings
-from .db import create_schema, make_engine
+from .db import make_engine
 from .handlers.auth import Auth
 from .handlers.events import Events
 from .handlers.exports import Exports
@@ -22,6 +23,7 @@ from .handlers.items import Items
 from .handlers.system import System
 from .handlers.users import Users
 from .observability import RequestIdMiddleware, configure_logging
+from .schema import check_schema
 from .security import Tokens, api_key_verifier
 
 
@@ -29,12 +31,14 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app (a factory: uvicorn and gunicorn call it with no arguments)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.database_busy_timeout_seconds)
     tokens = Tokens(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        create_schema(engine)
+        # reads the schema's revision only (`make migrate` changes it, once, before the workers start):
+        # raises if it is not at head; an unreachable database is logged and the worker serves anyway
+        check_schema(engine)
         yield
         engine.dispose()
 
@@ -53,6 +57,7 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = sessionmaker(engine, expire_on_commit=False)
     app.state.tokens = tokens
+    availability.install(app, settings.retry_after_seconds)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,

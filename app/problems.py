@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generated.errors import ConflictError, ForbiddenError, NotFoundError
+from generated.errors import ConflictError, ForbiddenError, NotFoundError, UnauthorizedError
 from generated.models import Problem
 
 
@@ -20,3 +20,9 @@ def forbidden(detail: str) -> ForbiddenError:
 
 def conflict(detail: str) -> ConflictError:
     return ConflictError(problem(409, "Conflict", detail))
+
+
+def unauthorized(detail: str) -> UnauthorizedError:
+    """A token that verified but no longer names an account (RFC 6750: invalid_token)."""
+    challenge = 'Bearer realm="api", error="invalid_token"'
+    return UnauthorizedError(problem(401, "Unauthorized", detail), www_authenticate=challenge)

@@ -11,6 +11,29 @@ import specfirst_runtime as rt
 from .models import Problem
 
 
+class ServiceUnavailableError(rt.ApiError):
+    """503 The database is unreachable or busy for now (nothing was changed); retry after the given
+    number of seconds."""
+
+    STATUS = 503
+    MEDIA_TYPE = "application/problem+json"
+    HEADERS: ClassVar[dict[str, str]] = {"retry_after": "Retry-After"}
+
+    def __init__(
+        self,
+        body: Problem,
+        *,
+        retry_after: int,
+    ) -> None:
+        headers = {
+            "Retry-After": retry_after,
+        }
+        super().__init__(
+            body,
+            headers={k: str(v) for k, v in headers.items() if v is not None},
+        )
+
+
 class BadRequestError(rt.ApiError):
     """400 A parameter is invalid."""
 

@@ -40,7 +40,8 @@ class SystemHandlers(Protocol):
     ) -> rt.MaybeAwaitable[Health]:
         """Health check
 
-        Answers 200 while the service and its database are up.
+        Answers 200 while the service and its database are up, 503 while the database is not
+        (readiness: take the instance out of rotation until it answers 200 again).
         """
         ...
 

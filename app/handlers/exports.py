@@ -11,6 +11,15 @@ from generated import ExportsHandlers
 from ..db import DBSession, Item
 
 COLUMNS = ("id", "name", "price_cents", "currency", "owner_id", "tags", "created_at")
+# OWASP's CSV injection guidance: a spreadsheet runs a cell starting with one of these as a formula
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: object) -> object:
+    """User text that a spreadsheet would read as a formula, prefixed with a single quote (shown as text)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 class Exports(ExportsHandlers):
@@ -31,9 +40,10 @@ class Exports(ExportsHandlers):
 
 def _csv_lines(rows: Sequence[tuple[object, ...]]) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # RFC 4180 line ends: a field holding a CR or LF is then quoted, so it cannot break a row
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for row in [COLUMNS, *rows]:
-        writer.writerow(row)
+        writer.writerow([neutralised(cell) for cell in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

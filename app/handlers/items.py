@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 
 from generated import ItemsHandlers
+from generated.errors import BadRequestError
 from generated.models import (
     Currency,
     ItemIn,
@@ -19,8 +20,8 @@ from generated.models import (
 )
 from generated.responses import AddItemNoteCreated, CreateItemCreated, ListItemsOk
 
-from ..db import AuditLog, DBSession, Item, Note, utcnow
-from ..problems import conflict, forbidden, not_found
+from ..db import AuditLog, DBSession, Item, Note, User, utcnow
+from ..problems import conflict, forbidden, not_found, problem, unauthorized
 from ..security import Caller, CurrentCaller
 
 SortKey = Literal["name", "-name", "created_at", "-created_at", "price_cents", "-price_cents"]
@@ -64,6 +65,8 @@ class Items(ItemsHandlers):
     ) -> ListItemsOk:
         filters: list[ColumnElement[bool]] = []
         if q is not None:
+            if "\x00" in q:  # PostgreSQL refuses NUL in text, SQLite's LIKE stops at one (matching all)
+                raise BadRequestError(problem(400, "Bad Request", "The search text may not hold a NUL."))
             filters.append(func.lower(Item.name).contains(q.lower(), autoescape=True))
         for name in tag or []:
             filters.append(Item.tag_index.contains(f",{name},", autoescape=True))
@@ -84,6 +87,8 @@ class Items(ItemsHandlers):
     def create_item(self, *, body: ItemIn) -> CreateItemCreated:
         if self.caller.user_id is None:
             raise forbidden("Items are owned by users: use a user's token.")
+        if self.db.get(User, self.caller.user_id) is None:  # else the insert's foreign key fails (was a 409)
+            raise unauthorized("The token's account no longer exists.")
         if self._name_taken(body.name, self.caller.user_id):
             raise conflict(f"You already have an item named {body.name!r}.")
         item = Item(owner_id=self.caller.user_id, name=body.name, price_cents=body.price_cents)
@@ -129,7 +134,7 @@ class Items(ItemsHandlers):
             saved = TextNoteOut(id=note.id, kind="text", text=body.text)
         else:
             saved = LinkNoteOut.model_validate({"id": note.id, **note.body})
-        return AddItemNoteCreated(body=saved, location=f"/api/v1/items/{item_id}/notes/{note.id}")
+        return AddItemNoteCreated(body=saved, location=f"/api/v1/items/{item_id}")
 
     def _name_taken(self, name: str, owner_id: int) -> bool:
         query = select(Item.id).where(Item.owner_id == owner_id, Item.name == name)

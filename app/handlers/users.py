@@ -8,7 +8,7 @@ from generated.models import UserIn, UserOut, UserPatchIn
 from generated.responses import CreateUserCreated
 
 from ..db import DBSession, User
-from ..problems import conflict, forbidden
+from ..problems import conflict, forbidden, unauthorized
 from ..security import CurrentCaller, hash_password
 
 
@@ -36,7 +36,7 @@ class Users(UsersHandlers):
             raise forbidden("This operation needs a user's token, not an API key.")
         user = self.db.get(User, self.caller.user_id)
         if user is None:
-            raise forbidden("The token's account no longer exists.")
+            raise unauthorized("The token's account no longer exists.")
         return user
 
     def get_current_user(self) -> UserOut:

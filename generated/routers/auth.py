@@ -39,12 +39,17 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 415,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=False,
         errors=(
             errors.BadRequestError,
             errors.UnauthorizedError,
             errors.UnsupportedMediaTypeError,
+            errors.ServiceUnavailableError,
         ),
         shapes=(
             rt.ErrorShape(

@@ -44,9 +44,16 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 400,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
-        errors=(errors.BadRequestError,),
+        errors=(
+            errors.BadRequestError,
+            errors.ServiceUnavailableError,
+        ),
         shapes=(
             rt.ErrorShape(
                 400,

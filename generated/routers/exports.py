@@ -44,11 +44,16 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 401,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
             errors.BadRequestError,
             errors.UnauthorizedError,
+            errors.ServiceUnavailableError,
         ),
         security=((("api_key", ()),),),
         shapes=(

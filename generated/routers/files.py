@@ -72,6 +72,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
@@ -81,6 +85,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.RequestEntityTooLargeError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(

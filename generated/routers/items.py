@@ -101,9 +101,16 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 400,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=False,
-        errors=(errors.BadRequestError,),
+        errors=(
+            errors.BadRequestError,
+            errors.ServiceUnavailableError,
+        ),
         shapes=(
             rt.ErrorShape(
                 400,
@@ -154,6 +161,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=False,
         errors=(
@@ -162,6 +173,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.ConflictError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(
@@ -214,11 +226,16 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 404,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
             errors.BadRequestError,
             errors.NotFoundError,
+            errors.ServiceUnavailableError,
         ),
         shapes=(
             rt.ErrorShape(
@@ -267,6 +284,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 404,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
@@ -274,6 +295,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.UnauthorizedError,
             errors.ForbiddenError,
             errors.NotFoundError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(
@@ -347,6 +369,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
@@ -356,6 +382,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.ConflictError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(
@@ -442,6 +469,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=False,
         errors=(
@@ -450,6 +481,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.NotFoundError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(

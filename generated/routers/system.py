@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import specfirst_runtime as rt
 
-from ..models import Health
+from .. import errors
+from ..models import Health, Problem
 
 OPERATIONS: tuple[rt.Operation, ...] = (
     rt.Operation(
@@ -19,7 +20,12 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 200,
                 rt.Content("application/json", "json", Health),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
+        errors=(errors.ServiceUnavailableError,),
     ),
 )

@@ -39,12 +39,17 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=False,
         errors=(
             errors.ConflictError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         shapes=(
             rt.ErrorShape(
@@ -82,11 +87,16 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 403,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
             errors.UnauthorizedError,
             errors.ForbiddenError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:read",)),), (("bearer", ()),)),
         shapes=(
@@ -133,6 +143,10 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 422,
                 rt.Content("application/problem+json", "json", Problem),
             ),
+            rt.Reply(
+                503,
+                rt.Content("application/problem+json", "json", Problem),
+            ),
         ),
         plain=True,
         errors=(
@@ -140,6 +154,7 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             errors.ForbiddenError,
             errors.UnsupportedMediaTypeError,
             errors.UnprocessableEntityError,
+            errors.ServiceUnavailableError,
         ),
         security=((("oauth2", ("items:write",)),), (("bearer", ("items:write",)),)),
         shapes=(

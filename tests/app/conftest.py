@@ -1,4 +1,5 @@
-"""The example service in-process: a fresh SQLite file per test, a fixed signing key, TestClient."""
+"""The example service in-process: a fresh database per test (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set), a fixed signing key, TestClient."""
 
 from __future__ import annotations
 
@@ -10,15 +11,25 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import build_app
+from app.schema import upgrade
+from tests.databases import database_params, fresh_database
 
 SECRET = "test-secret-key-" + "x" * 64  # long enough for HS512 too, so that test fails on the algorithm
 API_KEY = "back-office-key"
 
 
+@pytest.fixture(params=database_params())
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every service test runs on SQLite and on PostgreSQL."""
+    with fresh_database(request.param, tmp_path) as url:
+        upgrade(url)  # the migrations, as `make migrate` applies them
+        yield url
+
+
 @pytest.fixture()
-def settings(tmp_path: Path) -> Settings:
+def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path}/test.sqlite3",
+        database_url=database_url,
         secret_key=SECRET,
         api_keys=[API_KEY],
         log_level="WARNING",

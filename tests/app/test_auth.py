@@ -9,7 +9,10 @@ import time
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, delete
 
+from app.config import Settings
+from app.db import User
 from tests.app.conftest import API_KEY, SECRET, sign_up
 
 ME = "/api/v1/users/me"
@@ -117,3 +120,18 @@ def test_api_key_protects_the_export(client: TestClient) -> None:
     response = client.get("/api/v1/exports/items.csv", headers={"X-API-Key": API_KEY})
     assert response.status_code == 200
     assert response.text.startswith("id,name,price_cents")
+
+
+def test_a_token_of_a_deleted_account_is_401(
+    client: TestClient, auth: dict[str, str], settings: Settings
+) -> None:
+    """Issue 14, 7: a validly signed token for a user that no longer exists got 409 "You already have an
+    item named ..." on createItem (the foreign-key violation was read as a name conflict)."""
+    engine = create_engine(settings.database_url)
+    with engine.begin() as connection:
+        connection.execute(delete(User))
+    engine.dispose()
+    created = client.post("/api/v1/items", headers=auth, json={"name": "Lamp", "price_cents": 1})
+    assert created.status_code == 401, created.text
+    assert created.headers["www-authenticate"].startswith("Bearer")
+    assert client.get(ME, headers=auth).status_code == 401

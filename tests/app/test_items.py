@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.config import Settings
 from app.db import Item, get_session
-from tests.app.conftest import sign_up
+from tests.app.conftest import API_KEY, sign_up
 
 ITEMS = "/api/v1/items"
 LAMP = {"name": "Desk lamp", "price_cents": 4900, "tags": ["lighting", "brass"]}
@@ -97,6 +99,8 @@ def test_notes_are_a_discriminated_union(client: TestClient, auth: dict[str, str
     text = client.post(f"{ITEMS}/{item['id']}/notes", headers=auth, json={"kind": "text", "text": "Soon."})
     assert text.status_code == 201
     assert text.json() == {"id": 1, "kind": "text", "text": "Soon."}
+    # issue 14, 8: Location named /items/{id}/notes/{noteId}, which the contract does not serve (404)
+    assert client.get(text.headers["location"]).status_code == 200
     bad = client.post(f"{ITEMS}/{item['id']}/notes", headers=auth, json={"kind": "link", "text": "x"})
     assert bad.status_code == 422
 
@@ -143,6 +147,7 @@ def test_a_failed_request_writes_nothing(
     engine = create_engine(settings.database_url)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(Item)) == 1
+    engine.dispose()
 
 
 def test_dependency_overrides_work_as_in_fastapi(client: TestClient) -> None:
@@ -171,3 +176,24 @@ def test_request_id_is_echoed(client: TestClient) -> None:
         client.get("/api/v1/health", headers={"X-Request-Id": "abc-123"}).headers["x-request-id"] == "abc-123"
     )
     assert len(client.get("/api/v1/health").headers["x-request-id"]) == 32
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_export_neutralises_formulas(client: TestClient, auth: dict[str, str], start: str) -> None:
+    """Issue 14, 8: user text starting like a formula went into the CSV as is (spreadsheet injection)."""
+    name = f"{start}HYPERLINK(1)"
+    response = client.post(ITEMS, headers=auth, json={**LAMP, "name": name})
+    assert response.status_code == 201, response.text
+    export = client.get("/api/v1/exports/items.csv", headers={"X-API-Key": API_KEY})
+    rows = list(csv.reader(io.StringIO(export.text, newline="")))
+    assert rows[1][1] == "'" + name
+
+
+def test_search_text_with_a_nul_is_a_declared_400(client: TestClient, auth: dict[str, str]) -> None:
+    """Issue 14, 4: `?q=%00` was a 500 on PostgreSQL (psycopg refuses NUL); SQLite matched every item."""
+    create(client, auth, name="Lamp\x00one")
+    for q in ("%00", "P%00O"):
+        response = client.get(f"{ITEMS}?q={q}")
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{ITEMS}?q=P").json()["total"] == 1
