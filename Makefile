@@ -60,7 +60,7 @@ migrate: install  ## the database (DATABASE_URL) to the newest migration; run on
 run: generate  ## `python -m app` migrates first (one process), then serves
 	$(PY) -m app --port $(PORT)
 
-dev: install  ## serve with reload: a spec edit regenerates (errors leave the last good app serving), code reloads
+dev: migrate  ## serve with reload: a spec edit regenerates (errors leave the last good app serving), code reloads
 	$(CLI) dev $(SPEC) --out $(OUT) --app app.main:build_app --factory --watch app --port $(PORT)
 
 serve: generate migrate

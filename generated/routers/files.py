@@ -119,6 +119,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
+            rt.ErrorShape(
+                503,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
         ),
         validation=rt.ErrorShape(
             422,

@@ -117,6 +117,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
+            rt.ErrorShape(
+                503,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
         ),
         validation=rt.ErrorShape(
             400,
@@ -197,6 +202,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
+            rt.ErrorShape(
+                503,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
         ),
         validation=rt.ErrorShape(
             422,
@@ -245,6 +255,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 404,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
@@ -316,6 +331,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 404,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
@@ -408,6 +428,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 422,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
@@ -507,6 +532,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 422,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),

@@ -27,5 +27,12 @@ OPERATIONS: tuple[rt.Operation, ...] = (
         ),
         plain=True,
         errors=(errors.ServiceUnavailableError,),
+        shapes=(
+            rt.ErrorShape(
+                503,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+        ),
     ),
 )

@@ -62,6 +62,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
+            rt.ErrorShape(
+                503,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
         ),
         validation=rt.ErrorShape(
             422,
@@ -107,6 +112,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 403,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
@@ -175,6 +185,11 @@ OPERATIONS: tuple[rt.Operation, ...] = (
             ),
             rt.ErrorShape(
                 422,
+                "application/problem+json",
+                frozenset({"type", "title", "status", "detail", "instance", "errors"}),
+            ),
+            rt.ErrorShape(
+                503,
                 "application/problem+json",
                 frozenset({"type", "title", "status", "detail", "instance", "errors"}),
             ),
