@@ -204,8 +204,10 @@ def test_the_docs_render_every_operation_with_no_request_outside(
 def test_the_redoc_bundle_is_served_without_its_outside_logo(tmp_path: Path) -> None:
     from app.config import Settings
     from app.main import build_app
+    from app.schema import upgrade
 
     settings = Settings(database_url=f"sqlite:///{tmp_path}/db.sqlite3", secret_key="k" * 64)
+    upgrade(settings.database_url)  # a worker starts only on a database at the newest migration
     with TestClient(build_app(settings)) as client:
         bundle = client.get("/static-offline-docs/redoc.standalone.js")
     assert bundle.status_code == 200

@@ -35,7 +35,7 @@ EXPECTED = {
     "503 Retry-After date": "ok:attempt 2",
     "429 Retry-After above cap": "ok:attempt 2",  # not after 3600 s, nor 60 s: " (slow)" past 5 s
     "503 503 200": "ok:attempt 3",
-    "503 x-should-retry false": "InternalServerError:503:1:json",
+    "503 x-should-retry false": "ServiceUnavailableError:503:1:json",  # declared: a subclass
     "400 x-should-retry true": "ok:attempt 2",
     "409": "ConflictError:409:1:json",
     "body stalls": "APITimeoutError",

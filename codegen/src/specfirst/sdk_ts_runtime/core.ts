@@ -117,7 +117,7 @@ export class NotFoundError<TBody = unknown> extends APIError<404, TBody> {}
 export class ConflictError<TBody = unknown> extends APIError<409, TBody> {}
 export class UnprocessableEntityError<TBody = unknown> extends APIError<422, TBody> {}
 export class RateLimitError<TBody = unknown> extends APIError<429, TBody> {}
-export class InternalServerError<TBody = unknown> extends APIError<number, TBody> {}
+export class InternalServerError<TBody = unknown, TStatus extends number = number> extends APIError<TStatus, TBody> {}
 
 /** The standard error for a status the contract declares nothing for: the class above, else APIError. */
 export function standardError(status: number, body: unknown, headers: Headers): APIError {
