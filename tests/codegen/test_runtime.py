@@ -694,3 +694,71 @@ def test_with_fastapis_telemetry_on_requests_take_the_router(users: Any) -> None
     assert (not_allowed.status_code, not_allowed.headers["allow"]) == (405, "DELETE")
     assert client.get("/nowhere").status_code == 404
     assert routes == ["/users", "/users/{userId}", None]
+
+
+def test_multipart_parts_that_take_objects_are_read_as_json(
+    generate_package: Generate, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import json
+
+    spec = tmp_path_factory.mktemp("json_parts") / "openapi.json"
+    vad = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"const": "server_vad"}, "threshold": {"type": "number"}},
+        "additionalProperties": False,
+    }
+    body = {
+        "type": "object",
+        "required": ["file", "strategy"],
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "strategy": {
+                "anyOf": [{"type": "string", "enum": ["auto"]}, {"$ref": "#/components/schemas/Vad"}]
+            },
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "note": {"type": "string"},
+        },
+    }
+    responses = {
+        "200": {"description": "ok", "content": {"application/json": {"schema": {}}}},
+        "400": {"description": "bad", "content": {"application/json": {"schema": {}}}},
+    }
+    operation = {
+        "operationId": "transcribe",
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": body}}},
+        "responses": responses,
+    }
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/t": {"post": operation}},
+        "components": {"schemas": {"Vad": vad}},
+    }
+    spec.write_text(json.dumps(document))
+    pkg = generate_package(spec, "gen_json_parts")
+
+    class Transcribe:
+        def transcribe(self, *, body: Any) -> Any:
+            strategy = body.strategy
+            return {
+                "strategy": strategy if isinstance(strategy, str) else strategy.model_dump(by_alias=True),
+                **{name: getattr(body, name) for name in ("note", "tags") if name in body.model_fields_set},
+            }
+
+    client = TestClient(pkg.create_app(default=Transcribe))
+    files = {"file": ("a.wav", b"RIFF", "audio/wav")}
+    vad_text = '{"type": "server_vad", "threshold": 0.5}'
+    answer = client.post("/t", files=files, data={"strategy": vad_text, "note": '{"kept": "as text"}'})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["strategy"] == {"type": "server_vad", "threshold": 0.5}
+    assert answer.json()["note"] == '{"kept": "as text"}'  # a string part stays text, braces or not
+    plain = client.post("/t", files=files, data={"strategy": "auto", "tags": ["[1]"]})
+    assert plain.status_code == 200, plain.text
+    assert plain.json()["strategy"] == "auto" and plain.json()["tags"] == ["[1]"]
+    wrong = client.post("/t", files=files, data={"strategy": '{"type": "other"}'})
+    assert wrong.status_code == 400, wrong.text
+    broken = client.post("/t", files=files, data={"strategy": "{not json"})
+    assert broken.status_code == 400, broken.text
+    null = client.post("/t", files=files, data={"strategy": "null"})  # JSON null: no such strategy here
+    assert null.status_code == 400 and "auto" in null.text, null.text

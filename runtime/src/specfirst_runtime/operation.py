@@ -10,6 +10,7 @@ per request that could be decided at start-up, which is where the speed over pla
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 import types
 import typing
@@ -220,6 +221,42 @@ def _array_aliases(tp: Any) -> frozenset[str]:
     return frozenset(names)
 
 
+def _json_part_aliases(tp: Any) -> frozenset[str]:
+    """The wire names of a multipart model's fields that take an object (or a list of objects): such
+    a part's media type is application/json unless the contract's encoding says otherwise (OpenAPI's
+    Encoding Object), so its text is decoded before validation."""
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return frozenset()
+    return frozenset(
+        info.alias or name for name, info in tp.model_fields.items() if _takes_object(info.annotation)
+    )
+
+
+def _takes_object(tp: Any, depth: int = 0) -> bool:
+    if depth > 8:
+        return False
+    if type(tp).__name__ == "TypeAliasType":  # typing's or typing_extensions': the type it names
+        tp = tp.__value__
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _takes_object(typing.get_args(tp)[0], depth + 1)
+    if _is_union(tp):
+        return any(_takes_object(option, depth + 1) for option in typing.get_args(tp))
+    if origin in (list, tuple):
+        return any(_takes_object(item, depth + 1) for item in typing.get_args(tp))
+    return tp is dict or origin is dict or (isinstance(tp, type) and issubclass(tp, BaseModel))
+
+
+def _json_part(value: str) -> Any:
+    """The JSON a part's text holds, else the text (validation then says what is wrong with it)."""
+    if value[:1] not in ("{", "[") and value != "null":
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
@@ -294,6 +331,12 @@ class Endpoint:
         for content in operation.body.contents if operation.body else ():
             if "*" not in content.media_type:
                 self._by_media.setdefault(_base_media(content.media_type), content)
+        # multipart fields that take objects: their parts' text is JSON
+        self._json_parts = {
+            content.media_type: _json_part_aliases(content.type)
+            for content in (operation.body.contents if operation.body else ())
+            if content.kind == "multipart"
+        }
         # form fields that are arrays: a single value sent for one is a list of one
         self._form_arrays = {
             content.media_type: _array_aliases(content.type)
@@ -570,9 +613,12 @@ class Endpoint:
                     source = Request(
                         request.scope, BoundedReceive(request.receive, self.body_limit, request.scope)
                     )
+                json_parts = self._json_parts.get(content.media_type, frozenset())
                 async with _parsed_form(source) as form:
                     for key in form:
                         values = form.getlist(key)
+                        if key in json_parts:
+                            values = [_json_part(v) if isinstance(v, str) else v for v in values]
                         converted = [
                             await _read_file(v, parts.get(key), self.file_limit(parts.get(key)))
                             if isinstance(v, UploadFile)
