@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import yaml
 from fastapi.testclient import TestClient
 from websockets.sync.client import ClientConnection, connect
 
-from tests.contract.run import free_port, wait_until_up
+from tests.contract.run import example_service
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -65,26 +64,8 @@ def summaries() -> list[str]:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("docs-service")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp}/docs.sqlite3",
-        "SECRET_KEY": os.urandom(32).hex(),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    with (tmp / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
-        try:
-            wait_until_up(base, server)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with example_service(tmp_path_factory.mktemp("docs-service"), LOG_LEVEL="WARNING") as (base, _):
+        yield base
 
 
 class Browser:

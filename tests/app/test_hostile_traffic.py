@@ -8,10 +8,7 @@ ERROR in the service's log.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +17,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.contract.run import free_port, obtain_token, wait_until_up
+from tests.contract.run import example_service, obtain_token
 from tests.live_http import chunked, closed_by_server, exchange
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,35 +43,19 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    tmp = tmp_path_factory.mktemp("hostile")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp}/hostile.sqlite3",
-        "SECRET_KEY": os.urandom(32).hex(),
+    settings = {
         "MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT),
         "LOG_LEVEL": "DEBUG",  # the disconnect's debug line must be written, and nothing worse
-        "PYTHONPATH": str(ROOT),
     }
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
+    with example_service(tmp_path_factory.mktemp("hostile"), **settings) as (base, log):
+        token = obtain_token(base)
+        created = httpx2.post(
+            f"{base}/api/v1/items",
+            json={"name": "Lamp", "price_cents": 100, "currency": "EUR"},
+            headers={"Authorization": f"Bearer {token}"},
         )
-        try:
-            wait_until_up(base, server)
-            token = obtain_token(base)
-            created = httpx2.post(
-                f"{base}/api/v1/items",
-                json={"name": "Lamp", "price_cents": 100, "currency": "EUR"},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-            assert created.status_code == 201, created.text
-            yield Service(port, log, token, created.json()["id"])
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        assert created.status_code == 201, created.text
+        yield Service(int(base.rsplit(":", 1)[1]), log, token, created.json()["id"])
 
 
 def log_lines(service: Service) -> list[dict[str, object]]:

@@ -20,6 +20,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -57,6 +59,33 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 3
             pass
         time.sleep(0.1)  # polling for readiness, bounded by the deadline
     raise SystemExit(f"the service did not answer within {timeout} s")
+
+
+@contextmanager
+def example_service(folder: Path, **settings: str) -> Iterator[tuple[str, Path]]:
+    """`python -m app` (it migrates its fresh SQLite database first) on a free port of 127.0.0.1, its
+    log in `folder`; `settings` are environment variables beside DATABASE_URL and SECRET_KEY. Yields
+    (base URL, log path); stops the service on exit."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder}/service.sqlite3",
+        "SECRET_KEY": os.urandom(32).hex(),
+        "PYTHONPATH": str(ROOT),
+        **settings,
+    }
+    log = folder / "server.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+        try:
+            wait_until_up(base, server)
+            yield base, log
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def obtain_token(base: str) -> str:

@@ -6,9 +6,7 @@ Everything is session-scoped and lives under pytest's tmp folder: the repo is ne
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import venv
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from specfirst.sdk import generate_python_sdk
-from tests.contract.run import free_port, wait_until_up
+from tests.contract.run import example_service
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -63,24 +61,6 @@ def sdk_python(sdk_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("sdk-service")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp}/sdk.sqlite3",
-        "SECRET_KEY": os.urandom(32).hex(),
-        "API_KEYS": json.dumps([API_KEY]),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    with (tmp / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log
-        )
-        try:
-            wait_until_up(base, server)
-            yield base
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    folder = tmp_path_factory.mktemp("sdk-service")
+    with example_service(folder, API_KEYS=json.dumps([API_KEY]), LOG_LEVEL="WARNING") as (base, _):
+        yield base
